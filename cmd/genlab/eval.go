@@ -1,0 +1,77 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+	"time"
+
+	"genlab/core/model"
+)
+
+func cmdEval(args []string) error {
+	fs := newFlags("eval")
+	name := fs.String("model", "", "model name")
+	dataDir := fs.String("data", "data", "data folder laid out like shared/datasets")
+	weights := fs.String("weights", "", "weights folder or file (default pretrained/MODEL)")
+	asJSON := fs.Bool("json", false, "print one JSON object as the last line")
+	limit := fs.Int("limit", 0, "evaluate only the first N test images (0: all)")
+	samples := fs.Int("samples", 0, "importance samples / generated samples (0: the model's default)")
+	backendName := fs.String("backend", "go", "compute backend")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := checkRange("--limit", *limit, 0, 10_000_000); err != nil {
+		return err
+	}
+	if err := checkRange("--samples", *samples, 0, 100_000); err != nil {
+		return err
+	}
+	spec, err := model.Lookup(*name)
+	if err != nil {
+		return err
+	}
+	backend, err := model.NewBackend(*backendName)
+	if err != nil {
+		return err
+	}
+	m, err := loadModel(backend, spec.Name, *weights)
+	if err != nil {
+		return err
+	}
+	test, err := loadData(spec, *dataDir, "test", *limit)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	last := time.Now()
+	met, err := m.Evaluate(test, model.EvalOptions{Samples: *samples, Progress: func(done, n int) {
+		if time.Since(last) > time.Second {
+			fmt.Fprintf(os.Stderr, "\revaluated %d/%d", done, n)
+			last = time.Now()
+		}
+	}})
+	fmt.Fprint(os.Stderr, "\r")
+	if err != nil {
+		return err
+	}
+	out := map[string]any{"model": spec.Name, "split": "test", "n": test.N, "seconds": time.Since(start).Seconds()}
+	for k, v := range met {
+		out[k] = v
+	}
+	if *asJSON {
+		b, _ := json.Marshal(out)
+		fmt.Println(string(b))
+		return nil
+	}
+	keys := make([]string, 0, len(out))
+	for k := range out {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Printf("%-12s %v\n", k, out[k])
+	}
+	return nil
+}

@@ -1,0 +1,135 @@
+// Package model is the one interface every generative family implements, and the registry the CLI
+// and the page's worker look models up in. Neither ever imports a family directly: adding a family
+// means adding a package under core/ that calls Register in its init, and a blank import in
+// core/families.
+package model
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"strings"
+
+	"github.com/gomlx/compute"
+	gm "github.com/gomlx/gomlx/ml/model"
+
+	"genlab/core/data"
+)
+
+// Spec describes a named model: what it is trained on and how.
+type Spec struct {
+	Name   string // "vae-digits": the stable name in URLs, the CLI and pretrained/<name>/.
+	Family string // "vae", "made", ...
+	About  string // One line for listings and the page.
+
+	Data     string // data.Load set: "mnist", "faces", "shapes".
+	Binarize bool   // Train on dynamically binarised pixels, evaluate on data.BinarizeFixed.
+
+	BatchSize int     // Training batch size.
+	Steps     int     // Default number of training steps of `genlab train`.
+	LR        float64 // Adam learning rate.
+}
+
+// SampleOptions are the knobs of Sample. Zero values mean the model's defaults.
+type SampleOptions struct {
+	N           int
+	Seed        uint64
+	Temperature float64
+}
+
+// Metrics are named scalar results, e.g. {"nll_nats": 88.1}.
+type Metrics map[string]float64
+
+// EvalOptions tune Evaluate. Zero values mean the model's defaults.
+type EvalOptions struct {
+	Samples  int               // Importance samples per example (IWAE k) or generated samples.
+	Progress func(done, n int) // Called as examples are processed; may be nil.
+}
+
+// View is an extra, family-specific way of looking at a model (reconstructions, interpolations,
+// pixel-by-pixel sampling...). The page lists a model's views and draws what they return.
+type View struct {
+	Name  string // "reconstruct"
+	Title string // "Reconstructions: test digits (odd rows) and the VAE's reconstruction (even rows)"
+	// Needs says which input the view wants: "" (none) or "test" (test images of Spec.Data).
+	Needs string
+	Run   func(req ViewRequest) (*Grid, error)
+}
+
+// ViewRequest is what a View runs on.
+type ViewRequest struct {
+	Seed  uint64
+	N     int
+	Input *data.Images // Test images when the view Needs them.
+}
+
+// Grid is images to draw in rows of Cols.
+type Grid struct {
+	Images *data.Images
+	Cols   int
+}
+
+// Model is one instance of a generative model with its weights.
+type Model interface {
+	Spec() Spec
+	// Config is the family's hyper-parameters, saved with the weights so that loading rebuilds the
+	// same architecture.
+	Config() any
+	Store() *gm.Store
+	// Sample draws opt.N images; the same seed gives the same images on every backend.
+	Sample(opt SampleOptions) (*data.Images, error)
+	// TrainStep runs one optimiser step on a batch (already preprocessed) and returns the loss.
+	TrainStep(batch *data.Images, rng *rand.Rand) (loss float64, err error)
+	// Evaluate computes the family's test metrics (NLL, bound, bits/dim...) on images already
+	// preprocessed like the test protocol asks (fixed binarisation for binary models).
+	Evaluate(test *data.Images, opt EvalOptions) (Metrics, error)
+	Views() []View
+}
+
+// Factory builds a freshly initialised model on a backend from a JSON config (nil: defaults).
+type Factory func(backend compute.Backend, spec Spec, config json.RawMessage, seed uint64) (Model, error)
+
+type entry struct {
+	spec Spec
+	new  Factory
+}
+
+var registry = map[string]entry{}
+
+// Register adds a named model. Families call it from init.
+func Register(spec Spec, f Factory) {
+	if _, dup := registry[spec.Name]; dup {
+		panic("model: duplicate registration of " + spec.Name)
+	}
+	registry[spec.Name] = entry{spec, f}
+}
+
+// Names lists the registered models, sorted.
+func Names() []string {
+	names := make([]string, 0, len(registry))
+	for n := range registry {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Lookup returns the spec of a registered model.
+func Lookup(name string) (Spec, error) {
+	e, ok := registry[name]
+	if !ok {
+		return Spec{}, fmt.Errorf("unknown model %q (known: %s)", name, strings.Join(Names(), ", "))
+	}
+	return e.spec, nil
+}
+
+// New builds a freshly initialised model. config may be nil for the defaults.
+func New(backend compute.Backend, name string, config json.RawMessage, seed uint64) (Model, error) {
+	e, ok := registry[name]
+	if !ok {
+		_, err := Lookup(name)
+		return nil, err
+	}
+	return e.new(backend, e.spec, config, seed)
+}

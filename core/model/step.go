@@ -1,0 +1,76 @@
+package model
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	gm "github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
+)
+
+// LossFn builds a family's training loss from its inputs (data and any noise, all made on the
+// host so that runs are reproducible on every backend). It may return per-example losses: they
+// are averaged.
+type LossFn func(scope *gm.Scope, inputs []*graph.Node) *graph.Node
+
+// Stepper runs Adam steps on a loss, compiled once per input shape.
+type Stepper struct {
+	trainer *train.Trainer
+}
+
+// NewStepper prepares optimisation of lossFn over the store's trainable variables.
+func NewStepper(backend compute.Backend, store *gm.Store, lr float64, lossFn LossFn) *Stepper {
+	modelFn := func(scope *gm.Scope, _ any, inputs []*graph.Node) []*graph.Node {
+		return []*graph.Node{lossFn(scope, inputs)}
+	}
+	mean := func(_, predictions []*graph.Node) *graph.Node { return graph.ReduceAllMean(predictions[0]) }
+	opt := optimizer.Adam().LearningRate(lr).Done()
+	return &Stepper{trainer: train.NewTrainer(backend, store, modelFn, mean, opt, nil, nil)}
+}
+
+// Step runs one optimiser step and returns the batch's mean loss. It takes ownership of inputs.
+// A non-finite loss is an error and the step's update is not wanted: the caller keeps its last
+// good checkpoint.
+func (s *Stepper) Step(inputs ...*tensors.Tensor) (loss float64, err error) {
+	defer recoverError(&err)
+	metrics, err := s.trainer.TrainStep(train.Batch{Inputs: inputs})
+	if err != nil {
+		return 0, err
+	}
+	loss = tensorScalar(metrics[0])
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return loss, fmt.Errorf("loss is %v", loss)
+	}
+	return loss, nil
+}
+
+func tensorScalar(t *tensors.Tensor) float64 {
+	switch v := t.Value().(type) {
+	case float32:
+		return float64(v)
+	case float64:
+		return v
+	}
+	panic(fmt.Sprintf("unexpected metric %s", t.Shape()))
+}
+
+// recoverError turns a GoMLX panic (they signal graph errors that way) into an error.
+func recoverError(err *error) {
+	if r := recover(); r != nil {
+		if e, ok := r.(error); ok {
+			*err = e
+		} else {
+			*err = fmt.Errorf("%v", r)
+		}
+	}
+}
+
+// Guard runs fn and turns a panic into an error; families wrap their graph executions with it.
+func Guard(fn func() error) (err error) {
+	defer recoverError(&err)
+	return fn()
+}

@@ -1,0 +1,154 @@
+package vae
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	gm "github.com/gomlx/gomlx/ml/model"
+
+	"genlab/core/data"
+	"genlab/core/model"
+)
+
+func init() {
+	model.Register(model.Spec{
+		Name: "vae-digits", Family: "vae", About: "VAE, MLP encoder/decoder, Bernoulli pixels, on binarised MNIST",
+		Data: "mnist", Binarize: true, BatchSize: 100, Steps: 60000, LR: 1e-3,
+	}, New)
+}
+
+// VAE is a trained or training model instance.
+type VAE struct {
+	spec    model.Spec
+	cfg     Config
+	backend compute.Backend
+	store   *gm.Store
+	decode  *gm.Exec // z -> pixel probabilities
+	encode  *gm.Exec // x -> mu
+	weights *gm.Exec // x, eps[B,K,L] -> log importance weights [B,K]
+	elbo    *gm.Exec // x, eps -> -ELBO per example
+	stepper *model.Stepper
+}
+
+// New builds a VAE with freshly initialised weights; config (JSON of Config) may be nil.
+func New(backend compute.Backend, spec model.Spec, config json.RawMessage, seed uint64) (model.Model, error) {
+	cfg := DefaultConfig
+	if len(config) > 0 {
+		if err := json.Unmarshal(config, &cfg); err != nil {
+			return nil, fmt.Errorf("vae config: %w", err)
+		}
+	}
+	if cfg.Dim <= 0 || cfg.Latent <= 0 || cfg.Latent > 1024 || len(cfg.Hidden) > 8 {
+		return nil, fmt.Errorf("vae config %+v out of range", cfg)
+	}
+	for _, h := range cfg.Hidden {
+		if h <= 0 || h > 8192 {
+			return nil, fmt.Errorf("vae config: hidden size %d out of range", h)
+		}
+	}
+	v := &VAE{spec: spec, cfg: cfg, backend: backend, store: gm.NewStore()}
+	v.store.SetParam(gm.ParamInitialSeed, int64(seed))
+	err := model.Guard(func() (err error) {
+		v.decode, err = gm.NewExec(backend, v.store, func(scope *gm.Scope, z *graph.Node) *graph.Node {
+			return graph.Sigmoid(cfg.decode(scope, z))
+		})
+		if err != nil {
+			return err
+		}
+		v.encode, err = gm.NewExec(backend, v.store, func(scope *gm.Scope, x *graph.Node) *graph.Node {
+			mu, _ := cfg.encode(scope, x)
+			return mu
+		})
+		if err != nil {
+			return err
+		}
+		v.weights, err = gm.NewExec(backend, v.store, cfg.logWeights)
+		if err != nil {
+			return err
+		}
+		v.elbo, err = gm.NewExec(backend, v.store, cfg.negELBO)
+		if err != nil {
+			return err
+		}
+		// Create and initialise every variable now, so that loaded weights can be checked
+		// against the architecture before anything runs.
+		_, err = v.elbo.Call(tensors.FromShape(shapes.Make(dtypes.Float32, 1, cfg.Dim)), tensors.FromShape(shapes.Make(dtypes.Float32, 1, cfg.Latent)))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	v.stepper = model.NewStepper(backend, v.store, spec.LR, func(scope *gm.Scope, in []*graph.Node) *graph.Node {
+		return cfg.negELBO(scope, in[0], in[1])
+	})
+	return v, nil
+}
+
+func (v *VAE) Spec() model.Spec { return v.spec }
+func (v *VAE) Config() any      { return v.cfg }
+func (v *VAE) Store() *gm.Store { return v.store }
+func (v *VAE) Latent() int      { return v.cfg.Latent }
+func (v *VAE) imageShape() (h, w int) {
+	side := int(math.Sqrt(float64(v.cfg.Dim)))
+	if side*side == v.cfg.Dim {
+		return side, side
+	}
+	return 1, v.cfg.Dim
+}
+
+// TrainStep takes one Adam step on the ELBO of a batch of binarised images.
+func (v *VAE) TrainStep(batch *data.Images, rng *rand.Rand) (float64, error) {
+	eps := model.Normals(rng, batch.N*v.cfg.Latent)
+	return v.stepper.Step(
+		tensors.FromFlatDataAndDimensions(batch.Pix, batch.N, v.cfg.Dim),
+		tensors.FromFlatDataAndDimensions(eps, batch.N, v.cfg.Latent))
+}
+
+// Sample decodes z ~ N(0, T²·I) and shows the Bernoulli means (the usual VAE picture).
+func (v *VAE) Sample(opt model.SampleOptions) (*data.Images, error) {
+	if opt.Temperature == 0 {
+		opt.Temperature = 1
+	}
+	z := model.Normals(model.Rand(opt.Seed), opt.N*v.cfg.Latent)
+	for i := range z {
+		z[i] *= float32(opt.Temperature)
+	}
+	return v.Decode(z, opt.N)
+}
+
+// Decode maps n latent vectors (n×Latent) to images of pixel probabilities.
+func (v *VAE) Decode(z []float32, n int) (*data.Images, error) {
+	var out []float32
+	err := model.Guard(func() error {
+		t, err := v.decode.Call1(tensors.FromFlatDataAndDimensions(z, n, v.cfg.Latent))
+		if err == nil {
+			out = tensors.MustCopyFlatData[float32](t)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	h, w := v.imageShape()
+	return &data.Images{N: n, H: h, W: w, C: 1, Pix: out}, nil
+}
+
+// Encode returns the posterior means of images (n×Latent).
+func (v *VAE) Encode(x *data.Images) ([]float32, error) {
+	var out []float32
+	err := model.Guard(func() error {
+		t, err := v.encode.Call1(tensors.FromFlatDataAndDimensions(x.Pix, x.N, v.cfg.Dim))
+		if err == nil {
+			out = tensors.MustCopyFlatData[float32](t)
+		}
+		return err
+	})
+	return out, err
+}
