@@ -1,0 +1,132 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"genlab/core/data"
+)
+
+var bin string
+
+func TestMain(m *testing.M) {
+	dir, _ := os.MkdirTemp("", "genlab-cli")
+	bin = filepath.Join(dir, "genlab")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		os.Stderr.Write(out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func genlab(t *testing.T, dir string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	var o, e strings.Builder
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return o.String(), e.String(), code
+}
+
+// fakeMNIST writes a small data folder laid out like shared/datasets.
+func fakeMNIST(t *testing.T, dir string) {
+	t.Helper()
+	m := filepath.Join(dir, "data", "mnist")
+	if err := os.MkdirAll(m, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, split := range []string{"train", "t10k"} {
+		im := &data.Images{N: 120, H: 28, W: 28, C: 1, Pix: make([]float32, 120*784), Labels: make([]uint8, 120)}
+		for i := range im.Pix {
+			im.Pix[i] = float32((i/28+i/784)%3) / 2
+		}
+		_ = os.WriteFile(filepath.Join(m, split+"-images-idx3-ubyte.gz"), data.EncodeIDXImages(im), 0o644)
+		_ = os.WriteFile(filepath.Join(m, split+"-labels-idx1-ubyte.gz"), data.EncodeIDXLabels(im.Labels), 0o644)
+	}
+}
+
+func TestTrainSampleEval(t *testing.T) {
+	dir := t.TempDir()
+	fakeMNIST(t, dir)
+	cfg := `{"dim":784,"hidden":[16],"latent":2}`
+	_, errOut, code := genlab(t, dir, "train", "--model", "vae-digits", "--steps", "3", "--config", cfg, "--out", "run")
+	if code != 0 {
+		t.Fatalf("train: %s", errOut)
+	}
+	for _, f := range []string{"weights.bin", "checkpoint.bin", "loss.csv", "loss.png"} {
+		if _, err := os.Stat(filepath.Join(dir, "run", f)); err != nil {
+			t.Fatalf("train wrote no %s", f)
+		}
+	}
+	if _, errOut, code = genlab(t, dir, "sample", "--model", "vae-digits", "--weights", "run", "-n", "9", "-o", "g.png"); code != 0 {
+		t.Fatalf("sample: %s", errOut)
+	}
+	if st, err := os.Stat(filepath.Join(dir, "g.png")); err != nil || st.Size() < 100 {
+		t.Fatal("no grid PNG")
+	}
+	out, errOut, code := genlab(t, dir, "eval", "--model", "vae-digits", "--weights", "run", "--json", "--samples", "5", "--limit", "20")
+	if code != 0 {
+		t.Fatalf("eval: %s", errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var got map[string]any
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &got); err != nil {
+		t.Fatalf("last line is not JSON: %q", lines[len(lines)-1])
+	}
+	if got["model"] != "vae-digits" || got["n"] != 20.0 || got["nll_nats"].(float64) <= 0 {
+		t.Fatalf("eval JSON %v", got)
+	}
+}
+
+// Bad input: a non-zero exit and one line naming the problem, never a stack trace.
+func TestBadInputGivesOneLineReason(t *testing.T) {
+	dir := t.TempDir()
+	fakeMNIST(t, dir)
+	_ = os.MkdirAll(filepath.Join(dir, "w"), 0o755)
+	_ = os.WriteFile(filepath.Join(dir, "w", "weights.bin"), []byte("GENLABW1\x05\x00\x00\x00{}"), 0o644)
+	trunc := filepath.Join(dir, "trunc", "mnist")
+	_ = os.MkdirAll(trunc, 0o755)
+	b, _ := os.ReadFile(filepath.Join(dir, "data", "mnist", "train-images-idx3-ubyte.gz"))
+	_ = os.WriteFile(filepath.Join(trunc, "train-images-idx3-ubyte.gz"), b[:len(b)/2], 0o644)
+	lb, _ := os.ReadFile(filepath.Join(dir, "data", "mnist", "train-labels-idx1-ubyte.gz"))
+	_ = os.WriteFile(filepath.Join(trunc, "train-labels-idx1-ubyte.gz"), lb, 0o644)
+
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"frobnicate"}, "unknown command"},
+		{[]string{"train", "--model", "nope"}, "unknown model"},
+		{[]string{"train", "--model", "vae-digits", "--steps", "-5"}, "--steps"},
+		{[]string{"train", "--model", "vae-digits", "--data", "missing"}, "missing"},
+		{[]string{"train", "--model", "vae-digits", "--data", "trunc"}, "train-images"},
+		{[]string{"train", "--model", "vae-digits", "--backend", "tpu"}, "tpu"},
+		{[]string{"train", "--model", "vae-digits", "--config", `{"latent":-1}`}, "config"},
+		{[]string{"sample", "--model", "vae-digits", "-n", "99999999"}, "-n"},
+		{[]string{"sample", "--model", "vae-digits", "--weights", "nowhere"}, "no weights"},
+		{[]string{"sample", "--model", "vae-digits", "--weights", "w"}, "weights.bin"},
+		{[]string{"eval", "--model", "vae-digits", "--weights", "w", "--json"}, "weights.bin"},
+		{[]string{"sample", "--model", "vae-digits", "stray"}, "unexpected argument"},
+	}
+	for _, c := range cases {
+		_, errOut, code := genlab(t, dir, c.args...)
+		lines := strings.Split(strings.TrimSpace(errOut), "\n")
+		if code == 0 || strings.Contains(errOut, "goroutine") || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: exit %d, stderr %q (want it to mention %q)", c.args, code, errOut, c.want)
+		} else if len(lines) > 1 && !strings.Contains(errOut, "usage") {
+			t.Errorf("%v: %d lines of error: %q", c.args, len(lines), errOut)
+		}
+	}
+}

@@ -1,0 +1,153 @@
+package train
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gomlx/compute"
+
+	"genlab/core/data"
+	"genlab/core/model"
+	_ "genlab/core/vae"
+)
+
+const tinyVAE = `{"dim":16,"hidden":[8],"latent":2}`
+
+// nanAfter wraps a VAE so that its loss turns NaN at a given step, as a diverging run would.
+type nanAfter struct {
+	named
+	steps, at int
+}
+
+// named is a VAE registered under a test name.
+type named struct {
+	model.Model
+	spec model.Spec
+}
+
+func (n named) Spec() model.Spec { return n.spec }
+
+func (m *nanAfter) TrainStep(b *data.Images, rng *rand.Rand) (float64, error) {
+	m.steps++
+	if m.steps >= m.at {
+		return math.NaN(), errNaN
+	}
+	return m.Model.TrainStep(b, rng)
+}
+
+var errNaN = &nanError{}
+
+type nanError struct{}
+
+func (*nanError) Error() string { return "loss is NaN" }
+
+func init() {
+	spec, _ := model.Lookup("vae-digits")
+	spec.Name, spec.BatchSize = "test-nan", 4
+	model.Register(spec, func(b compute.Backend, s model.Spec, cfg json.RawMessage, seed uint64) (model.Model, error) {
+		m, err := model.New(b, "vae-digits", cfg, seed)
+		return &nanAfter{named: named{m, s}, at: 6}, err
+	})
+	spec.Name = "test-vae"
+	model.Register(spec, func(b compute.Backend, s model.Spec, cfg json.RawMessage, seed uint64) (model.Model, error) {
+		m, err := model.New(b, "vae-digits", cfg, seed)
+		return named{m, s}, err
+	})
+}
+
+func toyData() *data.Images {
+	im := &data.Images{N: 40, H: 4, W: 4, C: 1, Pix: make([]float32, 40*16)}
+	for i := range im.Pix {
+		im.Pix[i] = float32(i%7) / 7
+	}
+	return im
+}
+
+func opts(t *testing.T, name, out string, steps int) Options {
+	b, err := model.NewBackend("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Options{Model: name, Config: []byte(tinyVAE), Data: toyData(), Out: out, Steps: steps, Seed: 3, Backend: b}
+}
+
+// A run interrupted and resumed must end with exactly the weights of an uninterrupted run: same
+// batches, same noise, same optimizer state.
+func TestResumeMatchesUninterrupted(t *testing.T) {
+	straight, mid := t.TempDir(), t.TempDir()
+	if _, _, err := Run(context.Background(), opts(t, "test-vae", straight, 12)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Run(context.Background(), opts(t, "test-vae", mid, 5)); err != nil {
+		t.Fatal(err)
+	}
+	_, step, err := Run(context.Background(), opts(t, "test-vae", mid, 12))
+	if err != nil || step != 12 {
+		t.Fatalf("resume: step %d, %v", step, err)
+	}
+	a, _ := os.ReadFile(filepath.Join(straight, WeightsFile))
+	b, _ := os.ReadFile(filepath.Join(mid, WeightsFile))
+	if len(a) == 0 || !bytes.Equal(a, b) {
+		t.Fatal("resumed weights differ from an uninterrupted run")
+	}
+	rows, _ := ReadLossCSV(filepath.Join(mid, LossCSV))
+	if len(rows) != 12 || rows[11].Step != 12 {
+		t.Fatalf("loss log has %d rows, want steps 1..12", len(rows))
+	}
+	if st, err := os.Stat(filepath.Join(mid, LossPNG)); err != nil || st.Size() == 0 {
+		t.Fatal("no loss curve PNG")
+	}
+}
+
+func TestNaNStopsAndKeepsLastGoodCheckpoint(t *testing.T) {
+	out := t.TempDir()
+	o := opts(t, "test-nan", out, 3)
+	if _, _, err := Run(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	good, _ := os.ReadFile(filepath.Join(out, CheckpointFile))
+	o.Steps = 50
+	_, step, err := Run(context.Background(), o)
+	if err == nil || !strings.Contains(err.Error(), "step 9") || !strings.Contains(err.Error(), "NaN") {
+		t.Fatalf("want an error naming step 9 and NaN, got step %d: %v", step, err)
+	}
+	after, _ := os.ReadFile(filepath.Join(out, CheckpointFile))
+	if !bytes.Equal(good, after) {
+		t.Fatal("the checkpoint changed after a NaN")
+	}
+}
+
+func TestCancelSavesCheckpoint(t *testing.T) {
+	out := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	o := opts(t, "test-vae", out, 1000)
+	o.Progress = func(p Progress) {
+		if p.Step == 4 {
+			cancel()
+		}
+	}
+	_, step, err := Run(ctx, o)
+	if err != nil || step != 4 {
+		t.Fatalf("step %d, %v", step, err)
+	}
+	w, err := model.ReadWeightsFile(filepath.Join(out, CheckpointFile))
+	if err != nil || w.Step != 4 {
+		t.Fatalf("checkpoint: %v", err)
+	}
+}
+
+func TestCorruptCheckpointIsReported(t *testing.T) {
+	out := t.TempDir()
+	_ = os.WriteFile(filepath.Join(out, CheckpointFile), []byte("GENLABW1 garbage"), 0o644)
+	_, _, err := Run(context.Background(), opts(t, "test-vae", out, 2))
+	if err == nil || !strings.Contains(err.Error(), CheckpointFile) || !strings.Contains(err.Error(), "delete it") {
+		t.Fatalf("err = %v", err)
+	}
+}
