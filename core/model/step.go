@@ -74,3 +74,21 @@ func Guard(fn func() error) (err error) {
 	defer recoverError(&err)
 	return fn()
 }
+
+// Call runs a one-output graph and copies its result out as float32s, turning GoMLX panics into
+// errors. Families use it for every inference graph.
+func Call(exec *gm.Exec, args ...any) (out []float32, err error) {
+	err = Guard(func() error {
+		t, err := exec.Call1(args...)
+		if err == nil {
+			out = tensors.MustCopyFlatData[float32](t)
+		}
+		return err
+	})
+	return out, err
+}
+
+// F32 wraps host data as a tensor of the given dimensions.
+func F32(flat []float32, dims ...int) *tensors.Tensor {
+	return tensors.FromFlatDataAndDimensions(flat, dims...)
+}

@@ -1,10 +1,6 @@
 package vae
 
 import (
-	"math"
-
-	"github.com/gomlx/gomlx/core/tensors"
-
 	"genlab/core/data"
 	"genlab/core/model"
 )
@@ -28,22 +24,13 @@ func (v *VAE) Evaluate(test *data.Images, opt model.EvalOptions) (model.Metrics,
 		b := min(batch, test.N-start)
 		x := data.Subset(test, start, start+b)
 		eps := model.Normals(rng, b*k*v.cfg.Latent)
-		var logw []float32
-		err := model.Guard(func() error {
-			t, err := v.weights.Call1(
-				tensors.FromFlatDataAndDimensions(x.Pix, b, v.cfg.Dim),
-				tensors.FromFlatDataAndDimensions(eps, b, k, v.cfg.Latent))
-			if err == nil {
-				logw = tensors.MustCopyFlatData[float32](t)
-			}
-			return err
-		})
+		logw, err := model.Call(v.weights, model.F32(x.Pix, b, v.cfg.Dim), model.F32(eps, b, k, v.cfg.Latent))
 		if err != nil {
 			return nil, err
 		}
 		for i := range b {
 			w := logw[i*k : (i+1)*k]
-			sumNLL -= logMeanExp(w)
+			sumNLL -= model.LogMeanExp(w)
 			for _, lw := range w {
 				sumELBO += float64(lw) / float64(k)
 			}
@@ -54,17 +41,4 @@ func (v *VAE) Evaluate(test *data.Images, opt model.EvalOptions) (model.Metrics,
 	}
 	n := float64(test.N)
 	return model.Metrics{"nll_nats": sumNLL / n, "elbo_nats": -sumELBO / n, "k": float64(k)}, nil
-}
-
-// logMeanExp is log((1/n) Σ exp(w_i)), computed stably in float64.
-func logMeanExp(w []float32) float64 {
-	m := math.Inf(-1)
-	for _, x := range w {
-		m = max(m, float64(x))
-	}
-	var s float64
-	for _, x := range w {
-		s += math.Exp(float64(x) - m)
-	}
-	return m + math.Log(s/float64(len(w)))
 }

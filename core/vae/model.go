@@ -106,9 +106,7 @@ func (v *VAE) imageShape() (h, w int) {
 // TrainStep takes one Adam step on the ELBO of a batch of binarised images.
 func (v *VAE) TrainStep(batch *data.Images, rng *rand.Rand) (float64, error) {
 	eps := model.Normals(rng, batch.N*v.cfg.Latent)
-	return v.stepper.Step(
-		tensors.FromFlatDataAndDimensions(batch.Pix, batch.N, v.cfg.Dim),
-		tensors.FromFlatDataAndDimensions(eps, batch.N, v.cfg.Latent))
+	return v.stepper.Step(model.F32(batch.Pix, batch.N, v.cfg.Dim), model.F32(eps, batch.N, v.cfg.Latent))
 }
 
 // Sample decodes z ~ N(0, T²·I) and shows the Bernoulli means (the usual VAE picture).
@@ -125,14 +123,7 @@ func (v *VAE) Sample(opt model.SampleOptions) (*data.Images, error) {
 
 // Decode maps n latent vectors (n×Latent) to images of pixel probabilities.
 func (v *VAE) Decode(z []float32, n int) (*data.Images, error) {
-	var out []float32
-	err := model.Guard(func() error {
-		t, err := v.decode.Call1(tensors.FromFlatDataAndDimensions(z, n, v.cfg.Latent))
-		if err == nil {
-			out = tensors.MustCopyFlatData[float32](t)
-		}
-		return err
-	})
+	out, err := model.Call(v.decode, model.F32(z, n, v.cfg.Latent))
 	if err != nil {
 		return nil, err
 	}
@@ -142,13 +133,5 @@ func (v *VAE) Decode(z []float32, n int) (*data.Images, error) {
 
 // Encode returns the posterior means of images (n×Latent).
 func (v *VAE) Encode(x *data.Images) ([]float32, error) {
-	var out []float32
-	err := model.Guard(func() error {
-		t, err := v.encode.Call1(tensors.FromFlatDataAndDimensions(x.Pix, x.N, v.cfg.Dim))
-		if err == nil {
-			out = tensors.MustCopyFlatData[float32](t)
-		}
-		return err
-	})
-	return out, err
+	return model.Call(v.encode, model.F32(x.Pix, x.N, v.cfg.Dim))
 }

@@ -4,8 +4,6 @@ import (
 	"math"
 	"testing"
 
-	"github.com/gomlx/compute/dtypes"
-	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	gm "github.com/gomlx/gomlx/ml/model"
@@ -132,5 +130,4 @@ func TestWeightsRoundTripAndMismatch(t *testing.T) {
 	if _, err := model.FromWeights(be, w, "vae-digits", "w"); err == nil {
 		t.Fatal("mismatched weights accepted")
 	}
-	_ = shapes.Make(dtypes.Float32)
 }
