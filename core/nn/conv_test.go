@@ -1,0 +1,113 @@
+package nn
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	gm "github.com/gomlx/gomlx/ml/model"
+
+	"genlab/core/model"
+)
+
+func goBackend(t testing.TB) compute.Backend {
+	b, err := model.NewBackend("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func randTensor(rng *rand.Rand, dims ...int) *tensors.Tensor {
+	n := 1
+	for _, d := range dims {
+		n *= d
+	}
+	return model.F32(model.Normals(rng, n), dims...)
+}
+
+// The im2col convolution and its gradients must equal the backend's own convolution.
+func TestIm2colMatchesConvolve(t *testing.T) {
+	b := goBackend(t)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, c := range []struct{ h, w, cin, cout, k, stride int }{
+		{7, 6, 3, 4, 3, 1}, {8, 8, 2, 5, 3, 2}, {5, 5, 1, 2, 1, 1}, {9, 7, 2, 3, 5, 2},
+	} {
+		x := randTensor(rng, 2, c.h, c.w, c.cin)
+		w := randTensor(rng, c.k, c.k, c.cin, c.cout)
+		// Output, then gradients of a weighted sum w.r.t. input and kernel, both ways.
+		run := func(im2col bool) [][]float32 {
+			outs := gm.MustExecOnceN(b, gm.NewStore(), func(_ *gm.Scope, x, w *graph.Node) []*graph.Node {
+				var y *graph.Node
+				if im2col {
+					y = convIm2col(x, w, c.stride)
+				} else {
+					y = graph.Convolve(x, w).StridePerAxis(c.stride, c.stride).PadSame().Done()
+				}
+				loss := graph.ReduceAllSum(graph.Mul(y, graph.Sin(y)))
+				grads := graph.Gradient(loss, x, w)
+				return []*graph.Node{y, grads[0], grads[1]}
+			}, x, w)
+			res := make([][]float32, len(outs))
+			for i, o := range outs {
+				res[i] = tensors.MustCopyFlatData[float32](o)
+			}
+			return res
+		}
+		got, want := run(true), run(false)
+		for i, name := range []string{"output", "d/dx", "d/dkernel"} {
+			if len(got[i]) != len(want[i]) {
+				t.Fatalf("%+v %s: %d values, want %d", c, name, len(got[i]), len(want[i]))
+			}
+			for j := range got[i] {
+				if d := math.Abs(float64(got[i][j] - want[i][j])); d > 1e-3*(1+math.Abs(float64(want[i][j]))) {
+					t.Fatalf("%+v %s[%d] = %g, want %g", c, name, j, got[i][j], want[i][j])
+				}
+			}
+		}
+	}
+}
+
+// Upsample2x's gradient, checked against central finite differences of a non-linear loss.
+func TestUpsampleGradientFiniteDifferences(t *testing.T) {
+	b := goBackend(t)
+	rng := rand.New(rand.NewPCG(3, 4))
+	xv := model.Normals(rng, 1*3*2*2)
+	weights := model.Normals(rng, 1*6*4*2)
+	wt := model.F32(weights, 1, 6, 4, 2)
+	lossOf := func(x *graph.Node, w *graph.Node) *graph.Node {
+		return graph.ReduceAllSum(graph.Mul(w, graph.Square(Upsample2x(x))))
+	}
+	exec := gm.MustNewExec(b, gm.NewStore(), func(_ *gm.Scope, x, w *graph.Node) []*graph.Node {
+		l := lossOf(x, w)
+		return []*graph.Node{l, graph.Gradient(l, x)[0]}
+	})
+	outs := exec.MustExec(model.F32(xv, 1, 3, 2, 2), wt)
+	grad := tensors.MustCopyFlatData[float32](outs[1])
+	const h = 1e-2
+	for i := range xv {
+		plus, minus := append([]float32{}, xv...), append([]float32{}, xv...)
+		plus[i] += h
+		minus[i] -= h
+		lp := tensors.ToScalar[float32](exec.MustExec(model.F32(plus, 1, 3, 2, 2), wt)[0])
+		lm := tensors.ToScalar[float32](exec.MustExec(model.F32(minus, 1, 3, 2, 2), wt)[0])
+		fd := (lp - lm) / (2 * h)
+		if math.Abs(float64(fd-grad[i])) > 1e-2*(1+math.Abs(float64(fd))) {
+			t.Fatalf("d/dx[%d]: autodiff %g, finite differences %g", i, grad[i], fd)
+		}
+	}
+}
+
+func TestConv2DShapesAndStride(t *testing.T) {
+	b := goBackend(t)
+	x := randTensor(rand.New(rand.NewPCG(5, 6)), 2, 9, 8, 3)
+	y := gm.MustExecOnce(b, gm.NewStore(), func(s *gm.Scope, x *graph.Node) *graph.Node {
+		return Conv2D(s.In("c"), x, 4, 3, 2)
+	}, x)
+	if d := y.Shape().Dimensions; d[0] != 2 || d[1] != 5 || d[2] != 4 || d[3] != 4 {
+		t.Fatalf("shape %v, want [2 5 4 4]", d)
+	}
+}
