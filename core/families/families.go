@@ -3,5 +3,6 @@
 package families
 
 import (
+	_ "genlab/core/made"
 	_ "genlab/core/vae"
 )

@@ -13,15 +13,12 @@ import (
 	gm "github.com/gomlx/gomlx/ml/model"
 )
 
-func sampleStore(t *testing.T) *gm.Store {
-	t.Helper()
-	s := gm.NewStore()
-	if _, err := s.CreateVariable("/net/w", tensors.FromFlatDataAndDimensions([]float32{1, 2, 3, 4, 5, 6}, 2, 3)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.CreateVariable("/net/b", tensors.FromFlatDataAndDimensions([]float32{-1, 0.5}, 2)); err != nil {
-		t.Fatal(err)
-	}
+func sampleStore(t *testing.T) *gm.Store { return sampleStoreF(gm.NewStore()) }
+
+// sampleStoreF fills s with two weights and one piece of optimizer state.
+func sampleStoreF(s *gm.Store) *gm.Store {
+	_, _ = s.CreateVariable("/net/w", tensors.FromFlatDataAndDimensions([]float32{1, 2, 3, 4, 5, 6}, 2, 3))
+	_, _ = s.CreateVariable("/net/b", tensors.FromFlatDataAndDimensions([]float32{-1, 0.5}, 2))
 	st, _ := s.CreateVariable("/opt/step", tensors.FromScalar(int64(42)))
 	st.SetTrainable(false)
 	return s

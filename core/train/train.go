@@ -76,14 +76,16 @@ func Run(ctx context.Context, opt Options) (model.Model, int, error) {
 	}
 	defer log.Close()
 
+	// The log is synced before the checkpoint: a kill in between leaves log rows past the
+	// checkpoint (dropped on resume), never a gap.
 	save := func() error {
+		if err := log.Sync(); err != nil {
+			return err
+		}
 		if err := model.Save(m, ckpt, int64(step), nil, true); err != nil {
 			return fmt.Errorf("checkpoint: %w", err)
 		}
 		if err := model.Save(m, filepath.Join(opt.Out, WeightsFile), int64(step), nil, false); err != nil {
-			return err
-		}
-		if err := log.Sync(); err != nil {
 			return err
 		}
 		return WriteLossPNG(filepath.Join(opt.Out, LossCSV), filepath.Join(opt.Out, LossPNG), spec.Name)
