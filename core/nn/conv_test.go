@@ -111,3 +111,20 @@ func TestConv2DShapesAndStride(t *testing.T) {
 		t.Fatalf("shape %v, want [2 5 4 4]", d)
 	}
 }
+
+func TestSoftplusStable(t *testing.T) {
+	b := goBackend(t)
+	xs := []float32{-100, -5, 0, 5, 100}
+	y := tensors.MustCopyFlatData[float32](gm.MustExecOnce(b, gm.NewStore(), func(_ *gm.Scope, x *graph.Node) *graph.Node {
+		return Softplus(x)
+	}, model.F32(xs, 5)))
+	for i, x := range xs {
+		want := math.Log1p(math.Exp(float64(x)))
+		if x > 50 {
+			want = float64(x)
+		}
+		if math.Abs(float64(y[i])-want) > 1e-5*(1+want) {
+			t.Fatalf("softplus(%g) = %g, want %g", x, y[i], want)
+		}
+	}
+}

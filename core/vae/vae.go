@@ -7,6 +7,8 @@ import (
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/layers"
 	"github.com/gomlx/gomlx/ml/layers/activation"
+
+	"genlab/core/nn"
 	gm "github.com/gomlx/gomlx/ml/model"
 )
 
@@ -50,11 +52,6 @@ func (c Config) decode(scope *gm.Scope, z *Node) *Node {
 	return logits
 }
 
-// bernoulliLogProb is sum_d log p(x_d | logits_d) = x·l − softplus(l), over the last axis.
-func bernoulliLogProb(x, logits *Node) *Node {
-	return graph.ReduceSum(graph.Sub(graph.Mul(x, logits), graph.Softplus(logits)), -1)
-}
-
 // klToPrior is KL(N(mu, exp(logvar)) || N(0, I)) in closed form, per example.
 func klToPrior(mu, logvar *Node) *Node {
 	t := graph.Sub(graph.Add(graph.Square(mu), graph.Exp(logvar)), graph.OnesLike(mu))
@@ -66,7 +63,7 @@ func klToPrior(mu, logvar *Node) *Node {
 func (c Config) negELBO(scope *gm.Scope, x, eps *Node) *Node {
 	mu, logvar := c.encode(scope, x)
 	z := graph.Add(mu, graph.Mul(graph.Exp(graph.MulScalar(logvar, 0.5)), eps))
-	return graph.Sub(klToPrior(mu, logvar), bernoulliLogProb(x, c.decode(scope, z)))
+	return graph.Sub(klToPrior(mu, logvar), nn.BernoulliLogProb(x, c.decode(scope, z)))
 }
 
 // logWeights are the importance weights log p(x, z_k) − log q(z_k | x) of K posterior samples per
@@ -78,7 +75,7 @@ func (c Config) logWeights(scope *gm.Scope, x, eps *Node) *Node {
 	z := graph.Add(mu, graph.Mul(graph.Exp(graph.MulScalar(logvar, 0.5)), eps)) // [B, K, L]
 	logits := graph.Reshape(c.decode(scope, graph.Reshape(z, b*k, c.Latent)), b, k, c.Dim)
 	xk := graph.BroadcastToDims(graph.ExpandAxes(x, 1), b, k, c.Dim)
-	logPx := bernoulliLogProb(xk, logits)
+	logPx := nn.BernoulliLogProb(xk, logits)
 	// log p(z) − log q(z|x): the 2π terms cancel.
 	logPz := graph.MulScalar(graph.ReduceSum(graph.Square(z), -1), -0.5)
 	logQz := graph.MulScalar(graph.ReduceSum(graph.Add(graph.Square(eps), logvar), -1), -0.5)
