@@ -28,6 +28,9 @@ func NewBackend(name string) (compute.Backend, error) {
 	if !found {
 		return nil, fmt.Errorf("backend %q is not built into this binary (available: %s)", name, strings.Join(known, ", "))
 	}
+	if err := prepareBackend(name); err != nil {
+		return nil, err
+	}
 	b, err := compute.NewWithConfig(name)
 	if err != nil {
 		return nil, fmt.Errorf("backend %q failed to start: %w", name, err)
