@@ -2,11 +2,15 @@ package main
 
 import (
 	"encoding/json"
+
 	"fmt"
+	"github.com/gomlx/compute"
 	"os"
 	"sort"
 	"time"
 
+	"genlab/core/data"
+	"genlab/core/eval"
 	"genlab/core/model"
 )
 
@@ -19,9 +23,15 @@ func cmdEval(args []string) error {
 	limit := fs.Int("limit", 0, "evaluate only the first N test images (0: all)")
 	samples := fs.Int("samples", 0, "importance samples / generated samples (0: the model's default)")
 	backendName := fs.String("backend", "go", "compute backend")
+	quality := fs.Int("quality", 0, "also score N generated samples with the digit classifier (inception_score, fd)")
+	classifierPath := fs.String("classifier", eval.ClassifierWeights, "weights of the judge for --quality")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if err := checkRange("--quality", *quality, 0, 100_000); err != nil {
+		return err
+	}
+	eval.ClassifierWeights = *classifierPath
 	if err := checkRange("--limit", *limit, 0, 10_000_000); err != nil {
 		return err
 	}
@@ -56,6 +66,15 @@ func cmdEval(args []string) error {
 	if err != nil {
 		return err
 	}
+	if *quality > 0 {
+		q, err := sampleQuality(backend, m, test, *quality)
+		if err != nil {
+			return err
+		}
+		for k, v := range q {
+			met[k] = v
+		}
+	}
 	out := map[string]any{"model": spec.Name, "split": "test", "n": test.N, "seconds": time.Since(start).Seconds()}
 	for k, v := range met {
 		out[k] = v
@@ -74,4 +93,21 @@ func cmdEval(args []string) error {
 		fmt.Printf("%-12s %v\n", k, out[k])
 	}
 	return nil
+}
+
+// sampleQuality scores n samples of a digit model with the pretrained classifier.
+func sampleQuality(backend compute.Backend, m model.Model, test *data.Images, n int) (model.Metrics, error) {
+	if m.Spec().Data != "mnist" {
+		return nil, fmt.Errorf("--quality scores digit models; %s draws %s", m.Spec().Name, m.Spec().Data)
+	}
+	judge, err := eval.NewJudge(backend, test)
+	if err != nil {
+		return nil, err
+	}
+	samples, err := eval.DrawSamples(m, n, 1, func(done, n int) { fmt.Fprintf(os.Stderr, "\rsampled %d/%d", done, n) })
+	fmt.Fprint(os.Stderr, "\r")
+	if err != nil {
+		return nil, err
+	}
+	return judge.Score(samples)
 }

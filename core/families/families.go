@@ -3,6 +3,7 @@
 package families
 
 import (
+	_ "genlab/core/classifier"
 	_ "genlab/core/made"
 	_ "genlab/core/vae"
 )

@@ -39,8 +39,11 @@ func Conv2D(scope *gm.Scope, x *Node, filters, k, stride int) *Node {
 // ~1 GFLOP/s while its matmul runs ~80 (shared/notes/measured-2026-11.md), so there the
 // convolution is rewritten as patches × matrix; ONNX Runtime and XLA have fast native kernels.
 func useIm2col(g *graph.Graph) bool {
-	return ForceIm2col || g.Backend().Name() == "go"
+	return ForceIm2col || g.Backend().Name() == goBackendName
 }
+
+// goBackendName is what the pure-Go backend calls itself (compute v0.1.14).
+const goBackendName = "Go Backend"
 
 // ForceIm2col makes every backend use the im2col path (for tests and benchmarks).
 var ForceIm2col = false

@@ -128,3 +128,11 @@ func TestSoftplusStable(t *testing.T) {
 		}
 	}
 }
+
+// The Go backend must take the im2col path: its own convolution is ~15x slower.
+func TestGoBackendUsesIm2col(t *testing.T) {
+	g := graph.NewGraph(goBackend(t), "probe")
+	if !useIm2col(g) {
+		t.Fatalf("backend %q does not use im2col", g.Backend().Name())
+	}
+}
