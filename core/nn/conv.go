@@ -52,30 +52,50 @@ var ForceIm2col = false
 // input are concatenated on the channel axis into patches [B·Ho·Wo, k·k·Cin], whose column order
 // (dy, dx, cin) matches the kernel reshaped to [k·k·Cin, Cout]. Its gradient is GoMLX's autodiff
 // of slices, concatenation and a matmul: all fast on the Go backend.
+//
+// Strided views are taken without strided slices, whose gradient (an interior-padded Pad) the Go
+// backend runs slowly: the padded input is reshaped into its stride×stride phases
+// [B, Hp/s, s, Wp/s, s, C], and view (dy, dx) is a unit-stride window of phase (dy%s, dx%s).
 func convIm2col(x, w *Node, stride int) *Node {
 	dims := x.Shape().Dimensions
 	b, h, wd, cin := dims[0], dims[1], dims[2], dims[3]
 	k, cout := w.Shape().Dimensions[0], w.Shape().Dimensions[3]
 	p := (k - 1) / 2
 	ho, wo := (h+stride-1)/stride, (wd+stride-1)/stride
+	// Pad to (ho−1)·s + k rows (what the windows read), rounded up to a multiple of s.
+	hp := roundUp((ho-1)*stride+k, stride)
+	wp := roundUp((wo-1)*stride+k, stride)
 	xp := x
-	if p > 0 {
+	if hp != h || wp != wd || p > 0 {
 		xp = graph.Pad(x, graph.ScalarZero(x.Graph(), x.DType()),
-			graph.PadAxis{}, graph.PadAxis{Start: p, End: p}, graph.PadAxis{Start: p, End: p}, graph.PadAxis{})
+			graph.PadAxis{}, graph.PadAxis{Start: p, End: hp - h - p}, graph.PadAxis{Start: p, End: wp - wd - p}, graph.PadAxis{})
 	}
 	views := make([]*Node, 0, k*k)
-	for dy := range k {
-		for dx := range k {
-			views = append(views, graph.Slice(xp, graph.AxisRange(),
-				graph.AxisRange(dy, dy+(ho-1)*stride+1).Stride(stride),
-				graph.AxisRange(dx, dx+(wo-1)*stride+1).Stride(stride),
-				graph.AxisRange()))
+	if stride == 1 {
+		for dy := range k {
+			for dx := range k {
+				views = append(views, graph.Slice(xp, graph.AxisRange(),
+					graph.AxisRange(dy, dy+ho), graph.AxisRange(dx, dx+wo), graph.AxisRange()))
+			}
+		}
+	} else {
+		phases := graph.Reshape(xp, b, hp/stride, stride, wp/stride, stride, cin)
+		for dy := range k {
+			for dx := range k {
+				v := graph.Slice(phases, graph.AxisRange(),
+					graph.AxisRange(dy/stride, dy/stride+ho), graph.AxisElem(dy%stride),
+					graph.AxisRange(dx/stride, dx/stride+wo), graph.AxisElem(dx%stride),
+					graph.AxisRange())
+				views = append(views, graph.Reshape(v, b, ho, wo, cin))
+			}
 		}
 	}
 	patches := graph.Reshape(graph.Concatenate(views, -1), b*ho*wo, k*k*cin)
 	y := graph.Dot(patches, graph.Reshape(w, k*k*cin, cout)).Product()
 	return graph.Reshape(y, b, ho, wo, cout)
 }
+
+func roundUp(n, m int) int { return (n + m - 1) / m * m }
 
 // Upsample2x repeats each pixel of x [B, H, W, C] into a 2×2 block: the nearest-neighbour
 // upsampling that, followed by a Conv2D, replaces transposed convolutions (no checkerboard
