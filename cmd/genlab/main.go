@@ -18,11 +18,12 @@ import (
 )
 
 var commands = map[string]func(args []string) error{
-	"list":    cmdList,
-	"train":   cmdTrain,
-	"sample":  cmdSample,
-	"eval":    cmdEval,
-	"webdata": cmdWebdata,
+	"list":       cmdList,
+	"train":      cmdTrain,
+	"sample":     cmdSample,
+	"eval":       cmdEval,
+	"webdata":    cmdWebdata,
+	"experiment": cmdExperiment,
 }
 
 const usage = `usage: genlab COMMAND [flags]
@@ -31,6 +32,7 @@ commands:
   train    train a model (resumes from its checkpoint)
   sample   draw a grid of samples (or a model view) to a PNG
   eval     test-set metrics; with --json the last line is one JSON object
+  experiment  reproduce a report's study (e.g. made) into docs/experiments/
   webdata  write the digit subsets the page fetches (web/data)
 run 'genlab COMMAND -h' for its flags`
 

@@ -1,0 +1,160 @@
+// Package experiment reproduces the studies of the reports behind each family: many small models
+// trained and evaluated alike, written up as a markdown table with loss curves and sample grids.
+// A family's study is one file here that calls Register.
+package experiment
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gomlx/compute"
+
+	"genlab/core/data"
+	"genlab/core/model"
+	"genlab/core/plot"
+	"genlab/core/train"
+)
+
+// Study is one report's set of experiments.
+type Study struct {
+	Name  string // "made": genlab experiment made
+	Title string
+	Run   func(ctx context.Context, env *Env) error
+}
+
+var studies = map[string]Study{}
+
+// Register adds a study.
+func Register(s Study) { studies[s.Name] = s }
+
+// Names lists the studies.
+func Names() []string {
+	var n []string
+	for k := range studies {
+		n = append(n, k)
+	}
+	sort.Strings(n)
+	return n
+}
+
+// Env is what a study runs with.
+type Env struct {
+	DataDir string
+	Out     string // docs/experiments/<study>
+	Backend compute.Backend
+	Log     io.Writer
+	Scale   float64 // Multiplies every training length (0.1 for a quick look).
+
+	data map[string]*data.Images
+}
+
+// Run runs a study by name.
+func Run(ctx context.Context, name string, env *Env) error {
+	s, ok := studies[name]
+	if !ok {
+		return fmt.Errorf("unknown study %q (known: %s)", name, strings.Join(Names(), ", "))
+	}
+	if env.Scale <= 0 {
+		env.Scale = 1
+	}
+	if err := os.MkdirAll(env.Out, 0o755); err != nil {
+		return err
+	}
+	return s.Run(ctx, env)
+}
+
+// Trial is one configuration of a study.
+type Trial struct {
+	Label  string          // Row name in the table, also the run folder name.
+	Model  string          // Registered model name.
+	Config json.RawMessage // Family config.
+	Steps  int             // Before Scale.
+	Eval   model.EvalOptions
+}
+
+// Result is a trained and evaluated trial.
+type Result struct {
+	Trial
+	Model   model.Model
+	Metrics model.Metrics
+	Wall    time.Duration
+	Steps   int
+}
+
+// Train trains (resuming if the trial's folder has a checkpoint) and evaluates one trial on the
+// test split, writing loss.csv/loss.png under Out/runs/<label>/.
+func (env *Env) Train(ctx context.Context, t Trial) (*Result, error) {
+	spec, err := model.Lookup(t.Model)
+	if err != nil {
+		return nil, err
+	}
+	trainSet, err := env.load(spec, "train")
+	if err != nil {
+		return nil, err
+	}
+	test, err := env.load(spec, "test")
+	if err != nil {
+		return nil, err
+	}
+	steps := max(1, int(float64(t.Steps)*env.Scale))
+	out := filepath.Join(env.Out, "runs", t.Label)
+	start := time.Now()
+	fmt.Fprintf(env.Log, "%s: training %s for %d steps\n", t.Label, t.Model, steps)
+	m, reached, err := train.Run(ctx, train.Options{Model: t.Model, Config: t.Config, Data: trainSet,
+		Out: out, Steps: steps, Seed: 1, Backend: env.Backend})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", t.Label, err)
+	}
+	if reached < steps {
+		return nil, fmt.Errorf("%s: interrupted at step %d", t.Label, reached)
+	}
+	wall := time.Since(start)
+	met, err := m.Evaluate(test, t.Eval)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", t.Label, err)
+	}
+	fmt.Fprintf(env.Log, "%s: %v in %s\n", t.Label, met, wall.Round(time.Second))
+	return &Result{Trial: t, Model: m, Metrics: met, Wall: wall, Steps: steps}, nil
+}
+
+func (env *Env) load(spec model.Spec, split string) (*data.Images, error) {
+	key := spec.Data + "/" + split
+	if im, ok := env.data[key]; ok {
+		return im, nil
+	}
+	im, err := data.Load(env.DataDir, spec.Data, split)
+	if err != nil {
+		return nil, err
+	}
+	if spec.Binarize && split == "test" {
+		im = data.BinarizeFixed(im)
+	}
+	if env.data == nil {
+		env.data = map[string]*data.Images{}
+	}
+	env.data[key] = im
+	return im, nil
+}
+
+// SaveGrid writes a PNG of images under Out.
+func (env *Env) SaveGrid(name string, im *data.Images, cols int) error {
+	return plot.WritePNG(filepath.Join(env.Out, name), plot.Grid(im, cols, 2))
+}
+
+// SaveCurves draws the loss curves of several results into one PNG per result under Out.
+func (env *Env) SaveCurves(results []*Result) error {
+	for _, r := range results {
+		dir := filepath.Join(env.Out, "runs", r.Label)
+		if err := train.WriteLossPNG(filepath.Join(dir, train.LossCSV), filepath.Join(env.Out, "loss-"+r.Label+".png"), r.Label); err != nil {
+			return err
+		}
+	}
+	return nil
+}
