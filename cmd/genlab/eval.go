@@ -67,7 +67,7 @@ func cmdEval(args []string) error {
 		return err
 	}
 	if *quality > 0 {
-		q, err := sampleQuality(backend, m, test, *quality)
+		q, err := sampleQuality(backend, m, *dataDir, *quality)
 		if err != nil {
 			return err
 		}
@@ -96,9 +96,14 @@ func cmdEval(args []string) error {
 }
 
 // sampleQuality scores n samples of a digit model with the pretrained classifier.
-func sampleQuality(backend compute.Backend, m model.Model, test *data.Images, n int) (model.Metrics, error) {
+// The reference is the grey test set, as the judge was trained on grey digits.
+func sampleQuality(backend compute.Backend, m model.Model, dataDir string, n int) (model.Metrics, error) {
 	if m.Spec().Data != "mnist" {
 		return nil, fmt.Errorf("--quality scores digit models; %s draws %s", m.Spec().Name, m.Spec().Data)
+	}
+	test, err := data.Load(dataDir, "mnist", "test")
+	if err != nil {
+		return nil, err
 	}
 	judge, err := eval.NewJudge(backend, test)
 	if err != nil {
