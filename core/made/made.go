@@ -14,6 +14,7 @@ package made
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 
@@ -42,10 +43,8 @@ type Config struct {
 }
 
 // DefaultConfig is made-digits: 784-500-784 with a direct connection, 1.4M parameters (5.6 MB),
-// 8 connectivity masks over the raster ordering. Order-agnostic training (random orderings)
-// costs several nats on MNIST at this size, as the paper found (§6.2); connectivity-agnostic
-// training over a handful of masks costs little for the single mask and buys ~1.5 nats in the
-// ensemble.
+// and 8 connectivity masks over the raster ordering (connectivity-agnostic training, §4.3).
+// Measured on MNIST at 16k steps: mask 0 alone 93.1 nats, the 8-mask ensemble 91.6.
 var DefaultConfig = Config{Dim: 784, H: 28, W: 28, Hidden: []int{500}, Masks: 8, Every: 1, Ordering: "raster", Direct: true, Seed: 0}
 
 func (c Config) check() error {
@@ -135,12 +134,12 @@ func (ms *MaskSet) graphInputs() []any {
 
 type Node = graph.Node
 
-// mask builds M[i,j] = Connected(in[i], out[j]) as a float32 [len(in), len(out)] matrix, laid
-// out like a dense layer's weights (inputs × outputs).
+// mask builds M[j,i] = Connected(in[i], out[j]) as a float32 [len(out), len(in)] matrix, laid
+// out like the weights (outputs × inputs: row j holds everything unit j may see).
 func mask(in, out *Node, output bool) *Node {
 	ni, no := in.Shape().Dimensions[0], out.Shape().Dimensions[0]
-	a := graph.BroadcastToDims(graph.Reshape(in, ni, 1), ni, no)
-	b := graph.BroadcastToDims(graph.Reshape(out, 1, no), ni, no)
+	a := graph.BroadcastToDims(graph.Reshape(in, 1, ni), no, ni)
+	b := graph.BroadcastToDims(graph.Reshape(out, no, 1), no, ni)
 	var m *Node
 	if output {
 		m = graph.GreaterThan(b, a)
@@ -150,14 +149,21 @@ func mask(in, out *Node, output bool) *Node {
 	return graph.StopGradient(graph.ConvertDType(m, dtypes.Float32))
 }
 
-// maskedDense is x·(W⊙M) + b: a dense layer whose forbidden connections are zero, in the forward
-// pass and (since ∂/∂W of W⊙M is M) in the gradient.
-func maskedDense(scope *gm.Scope, x, m *Node, bias bool) *Node {
-	ni, no := m.Shape().Dimensions[0], m.Shape().Dimensions[1]
-	w := scope.VariableWithShape("weights", shapes.Make(dtypes.Float32, ni, no)).ValueGraph(x)
-	y := graph.Dot(x, graph.Mul(w, m)).Product()
-	if bias {
-		b := scope.VariableWithShape("biases", shapes.Make(dtypes.Float32, no)).ValueGraph(x)
+// maskedDense is x·(W⊙M)ᵀ + b: a dense layer whose forbidden connections are zero, in the
+// forward pass and (since ∂/∂W of W⊙M is M) in the gradient. W is [out, in], He-initialised for
+// its fan-in; the layout spares the backend a transpose per step and is the sampler's layout.
+// The direct layer has no bias and starts at zero: training begins as a plain MADE and grows
+// the linear autoregressive part.
+func maskedDense(scope *gm.Scope, x, m *Node, direct bool) *Node {
+	no, ni := m.Shape().Dimensions[0], m.Shape().Dimensions[1]
+	init := initializer.RandomNormalFn(scope, math.Sqrt(2/float64(ni)))
+	if direct {
+		init = initializer.Zero
+	}
+	w := scope.WithInitializer(init).VariableWithShape("weights", shapes.Make(dtypes.Float32, no, ni)).ValueGraph(x)
+	y := graph.Dot(x, graph.Mul(w, m)).Einsum("bi,oi->bo")
+	if !direct {
+		b := scope.WithInitializer(initializer.Zero).VariableWithShape("biases", shapes.Make(dtypes.Float32, no)).ValueGraph(x)
 		y = graph.Add(y, graph.ExpandAxes(b, 0))
 	}
 	return y
@@ -172,13 +178,11 @@ func (c Config) logits(scope *gm.Scope, x *Node, deg []*Node) *Node {
 	}
 	h := x
 	for l := range c.Hidden {
-		h = activation.Relu(maskedDense(scope.In("hidden%d", l), h, mask(deg[l], deg[l+1], false), true))
+		h = activation.Relu(maskedDense(scope.In("hidden%d", l), h, mask(deg[l], deg[l+1], false), false))
 	}
-	out := maskedDense(scope.In("out"), h, mask(deg[len(c.Hidden)], deg[0], true), true)
+	out := maskedDense(scope.In("out"), h, mask(deg[len(c.Hidden)], deg[0], true), false)
 	if c.Direct {
-		// Starts at zero: training begins as a plain MADE and grows the linear autoregressive part.
-		direct := scope.In("direct").WithInitializer(initializer.Zero)
-		out = graph.Add(out, maskedDense(direct, x, mask(deg[0], deg[0], true), false))
+		out = graph.Add(out, maskedDense(scope.In("direct"), x, mask(deg[0], deg[0], true), true))
 	}
 	out.AssertDims(-1, c.Dim)
 	return out

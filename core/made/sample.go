@@ -22,9 +22,9 @@ import (
 // Unsampled is the value SampleSteps shows for pixels not drawn yet: mid grey.
 const Unsampled = 0.5
 
-// net is the weights copied out of the store, transposed to unit-major so that the weights into
-// one unit are contiguous: wT[l][j*n_l + i] links unit i of layer l (0: the pixels) to unit j
-// of layer l+1; the last layer is the output. direct[d*D + i] links pixel i to output d.
+// net is the weights copied out of the store, unit-major (as stored) so that the weights into one
+// unit are contiguous: wT[l][j*n_l + i] links unit i of layer l (0: the pixels) to unit j of
+// layer l+1; the last layer is the output. direct[d*D + i] links pixel i to output d.
 type net struct {
 	wT, b  [][]float32
 	direct []float32
@@ -33,7 +33,7 @@ type net struct {
 // snapshot copies the current weights out of the store.
 func (m *MADE) snapshot() (*net, error) {
 	n := &net{}
-	read := func(path string, transpose bool) ([]float32, error) {
+	read := func(path string) ([]float32, error) {
 		v := m.store.GetVariable(path)
 		if v == nil {
 			return nil, fmt.Errorf("made: no variable %s", path)
@@ -42,18 +42,7 @@ func (m *MADE) snapshot() (*net, error) {
 		if err != nil {
 			return nil, err
 		}
-		flat := tensors.MustCopyFlatData[float32](t)
-		if !transpose {
-			return flat, nil
-		}
-		rows, cols := t.Shape().Dimensions[0], t.Shape().Dimensions[1]
-		out := make([]float32, len(flat))
-		for i := range rows {
-			for j := range cols {
-				out[j*rows+i] = flat[i*cols+j]
-			}
-		}
-		return out, nil
+		return tensors.MustCopyFlatData[float32](t), nil
 	}
 	layers := make([]string, 0, len(m.cfg.Hidden)+1)
 	for l := range m.cfg.Hidden {
@@ -61,11 +50,11 @@ func (m *MADE) snapshot() (*net, error) {
 	}
 	layers = append(layers, "/out")
 	for _, s := range layers {
-		w, err := read(s+"/weights", true)
+		w, err := read(s+"/weights")
 		if err != nil {
 			return nil, err
 		}
-		b, err := read(s+"/biases", false)
+		b, err := read(s+"/biases")
 		if err != nil {
 			return nil, err
 		}
@@ -73,7 +62,7 @@ func (m *MADE) snapshot() (*net, error) {
 	}
 	if m.cfg.Direct {
 		var err error
-		if n.direct, err = read("/direct/weights", true); err != nil {
+		if n.direct, err = read("/direct/weights"); err != nil {
 			return nil, err
 		}
 	}

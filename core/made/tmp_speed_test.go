@@ -8,11 +8,15 @@ import (
 	"genlab/core/model"
 )
 
-func BenchmarkTrainBatch(b *testing.B) {
-	for _, bs := range []int{50, 100, 200, 400} {
-		b.Run(fmt.Sprint(bs), func(b *testing.B) {
-			m := tiny(b, Config{H: 28, W: 28, Hidden: []int{500}, Masks: 8, Ordering: "raster", Direct: true}, true)
-			x := &data.Images{N: bs, H: 28, W: 28, C: 1, Pix: make([]float32, bs*784)}
+func BenchmarkTrainCfg(b *testing.B) {
+	for _, c := range []struct {
+		bs     int
+		hidden []int
+		direct bool
+	}{{100, []int{500}, true}, {200, []int{500}, true}, {100, []int{500}, false}, {100, []int{800}, true}, {100, []int{500, 500}, true}} {
+		b.Run(fmt.Sprint(c.bs, c.hidden, c.direct), func(b *testing.B) {
+			m := tiny(b, Config{H: 28, W: 28, Hidden: c.hidden, Masks: 8, Ordering: "raster", Direct: c.direct}, true)
+			x := &data.Images{N: c.bs, H: 28, W: 28, C: 1, Pix: make([]float32, c.bs*784)}
 			rng := model.Rand(1)
 			for i := range x.Pix {
 				x.Pix[i] = float32(rng.IntN(2))

@@ -2,6 +2,7 @@ package made
 
 import (
 	"fmt"
+	"slices"
 
 	"genlab/core/data"
 	"genlab/core/model"
@@ -18,15 +19,22 @@ func (m *MADE) Views() []model.View {
 
 const viewCols = 10
 
+// orderView draws each distinct ordering once (one image for raster or column, K for random).
 func (m *MADE) orderView(model.ViewRequest) (*model.Grid, error) {
 	d := m.cfg.Dim
-	out := &data.Images{N: m.cfg.Masks, H: m.cfg.H, W: m.cfg.W, C: 1, Pix: make([]float32, m.cfg.Masks*d)}
-	for k, ms := range m.maskSets {
-		for px, pos := range ms.Degrees[0] {
-			out.Pix[k*d+px] = float32(pos-1) / float32(d-1)
+	out := &data.Images{H: m.cfg.H, W: m.cfg.W, C: 1}
+	var seen [][]int
+	for _, ms := range m.maskSets {
+		if slices.ContainsFunc(seen, func(o []int) bool { return slices.Equal(o, ms.Order) }) {
+			continue
+		}
+		seen = append(seen, ms.Order)
+		for _, pos := range ms.Degrees[0] {
+			out.Pix = append(out.Pix, float32(pos-1)/float32(d-1))
 		}
 	}
-	return &model.Grid{Images: out, Cols: min(m.cfg.Masks, viewCols)}, nil
+	out.N = len(seen)
+	return &model.Grid{Images: out, Cols: min(out.N, viewCols)}, nil
 }
 
 func (m *MADE) inpaintView(req model.ViewRequest) (*model.Grid, error) {

@@ -1,0 +1,121 @@
+# genlab: `make build` builds the CLI and the web page (web/), `make run` serves it,
+# `make test` runs the unit tests (native and wasm) and the end-to-end test in headless Chromium,
+# `make dist` writes a static copy of the page to dist/. Needs Go (any; it fetches the toolchain
+# below), node/npm, and for the e2e test Debian's chromium; brotli is used when present.
+
+export GOTOOLCHAIN := go1.27.4
+GO      ?= go
+GOROOT  := $(shell GOTOOLCHAIN=$(GOTOOLCHAIN) $(GO) env GOROOT)
+NATIVE  := GOEXPERIMENT=simd
+WASM    := GOOS=js GOARCH=wasm
+WASMFLAGS := -trimpath -ldflags="-s -w"
+
+# Training data: ./data when it exists (make data), else the shared copy beside the clone.
+DATA ?= $(if $(wildcard data/mnist),data,$(if $(wildcard ../shared/datasets/mnist),../shared/datasets,data))
+
+# Precompressed siblings the server prefers: brotli when installed, gzip otherwise.
+ZEXT := $(if $(shell command -v brotli 2>/dev/null),br,gz)
+
+# Go sources by what links them (make can't see imports; over-approximating is cheap).
+PROTOCOL_SRC := $(wildcard wasm/protocol/*.go)
+CORE_SRC     := $(shell find core -name '*.go' -not -name '*_test.go')
+APP_SRC      := $(wildcard wasm/app/*.go) $(PROTOCOL_SRC) go.mod go.sum
+WORKER_SRC   := $(wildcard wasm/worker/*.go) $(PROTOCOL_SRC) $(CORE_SRC) go.mod go.sum
+CLI_SRC      := $(shell find cmd -name '*.go' -not -name '*_test.go') $(CORE_SRC) go.mod go.sum
+
+# What the page loads from ONNX Runtime Web: the CPU-only loader, which imports the .mjs, which
+# fetches the .wasm (checked in the e2e test's network log).
+ORT_FILES := ort.wasm.min.js ort-wasm-simd-threaded.mjs ort-wasm-simd-threaded.wasm
+ORT   := $(addprefix web/ort/,$(ORT_FILES))
+WASMS := web/wasm/app.wasm web/wasm/worker.wasm
+WEBDATA := $(foreach s,train test,web/data/mnist-$(s)-images-idx3-ubyte.gz web/data/mnist-$(s)-labels-idx1-ubyte.gz)
+COMPRESSED := $(addsuffix .$(ZEXT),$(WASMS) $(ORT) web/wasm_exec.js)
+NPM_STAMP := node_modules/.package-lock.json
+
+.PHONY: all build web run data test test-native test-wasm test-e2e dist clean ort-native
+.DELETE_ON_ERROR:
+
+all: build
+
+build: build/genlab web
+
+web: $(WASMS) $(ORT) web/wasm_exec.js $(WEBDATA) $(COMPRESSED)
+
+build/genlab: $(CLI_SRC)
+	$(NATIVE) $(GO) build -o $@ ./cmd/genlab
+
+build/serve: serve.go go.mod
+	$(GO) build -o $@ ./serve.go
+
+web/wasm/app.wasm: $(APP_SRC)
+	@mkdir -p $(@D)
+	$(WASM) $(GO) build $(WASMFLAGS) -o $@ ./wasm/app
+
+web/wasm/worker.wasm: $(WORKER_SRC)
+	@mkdir -p $(@D)
+	$(WASM) $(GO) build $(WASMFLAGS) -o $@ ./wasm/worker
+
+web/wasm_exec.js: $(GOROOT)/lib/wasm/wasm_exec.js
+	cp $< $@
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+$(ORT): web/ort/%: $(NPM_STAMP)
+	@mkdir -p $(@D)
+	cp node_modules/onnxruntime-web/dist/$* $@
+
+# The page's digits: 5000 training and 1000 test images as gzipped IDX files.
+$(WEBDATA) &: build/genlab | $(DATA)/mnist
+	build/genlab webdata --data $(DATA) --out web/data
+
+data/mnist:
+	scripts/make-data.sh data
+
+data:
+	scripts/make-data.sh data
+
+# brotli copies the source's mtime (to the second) onto its output: touch, or make would redo it.
+%.br: %
+	brotli -q 11 -f -o $@ $<
+	@touch $@
+
+%.gz: %
+	gzip -9 -n -c $< > $@
+
+# Native ONNX Runtime for `genlab --backend onnx` (from npm onnxruntime-node).
+ort-native:
+	scripts/ort-native.sh
+
+run: build
+	$(GO) run serve.go -addr 127.0.0.1:8080 -root web -pretrained pretrained
+
+test: test-native test-wasm test-e2e
+
+test-native:
+	$(NATIVE) $(GO) test $$($(GO) list ./... | grep -v '^genlab/e2e$$')
+
+# The packages the page links, under wasm in node (the slow model tests skip themselves with -short).
+test-wasm:
+	PATH="$$PATH:$(GOROOT)/lib/wasm" $(WASM) $(GO) test -short ./core/data ./core/model ./core/plot ./wasm/protocol
+
+# The page in headless Chromium, served by serve.go; GENLAB_E2E_REQUIRE turns a missing browser
+# or missing build into a failure instead of a skip.
+test-e2e: web build/serve dist
+	GENLAB_E2E_REQUIRE=1 GENLAB_SERVE=$(CURDIR)/build/serve $(GO) test -count=1 -v -timeout 10m ./e2e
+
+# A static copy of the page that any file server can host (without COOP/COEP, ONNX Runtime
+# simply runs single-threaded, which is what the page asks for anyway).
+# The precompressed siblings are left out: plain hosts would serve them as downloads.
+dist: web
+	@ls pretrained/*/weights.bin >/dev/null 2>&1 || { echo "dist: no pretrained/*/weights.bin" >&2; exit 1; }
+	rm -rf dist
+	cp -r web dist
+	find dist -name '*.br' -delete
+	find dist -name '*.gz' ! -path 'dist/data/*' -delete
+	for w in pretrained/*/weights.bin; do mkdir -p dist/$$(dirname $$w) && cp $$w dist/$$w; done
+	@echo "dist/ ready: e.g. (cd dist && python3 -m http.server 8000)"
+
+clean:
+	rm -rf build/genlab build/serve web/wasm web/ort web/data web/wasm_exec.js dist

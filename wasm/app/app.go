@@ -1,0 +1,283 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"strings"
+	"sync"
+	"syscall/js"
+
+	"genlab/wasm/protocol"
+)
+
+// trainStarting is the training state between the Train request and the worker's first report.
+const trainStarting = "starting"
+
+// picture is a grid received from the worker; Update turns its pixels into an ebiten image.
+type picture struct {
+	info  protocol.GridInfo
+	pix   []byte
+	fresh bool // pix not yet uploaded
+}
+
+// app is the state shared by the DOM handlers, the worker's messages and the game loop. JS
+// callbacks and ebiten's frames interleave on one thread; mu keeps each one's view consistent.
+type app struct {
+	mu sync.Mutex
+
+	win, doc js.Value // the page around the frame
+	worker   js.Value
+	nextID   int
+	sentAt   map[int]float64 // request id -> page time it was posted (ms)
+
+	state         protocol.State
+	models        []protocol.ModelInfo
+	views         []protocol.ViewInfo
+	loaded        string // model loaded in the worker, "" before the first load
+	backend       string
+	fallback      string
+	workerFetched []string // the worker's resource loads, for tests
+	phase         string   // body data-state: loading, ready, error
+	lastError     string
+	notices       []string
+	loadingID     int    // the pending load, 0 when none
+	stage         string // what the worker is doing, for the progress bar
+	stageFrac     float64
+
+	mainID       int // newest request for the main picture: older grids are dropped
+	main, train  picture
+	lastSampleMs float64 // request to grid, as the user waits for it
+	workerMs     float64 // compute time in the worker
+	firstGridMs  float64 // page navigation to the first grid on screen
+	workerUpMs   float64 // page navigation to the worker's hello (its wasm compiled and started)
+	loadMs       float64 // the worker's time to fetch, build and compile the model
+	gridHash     string  // FNV-1a of the main grid's pixels, for tests of reproducibility
+	redraw       bool
+
+	trainID     int
+	trainState  string // "" before any training, then trainStarting or protocol.Train*
+	trainStep   int
+	trainTotal  int
+	stepsPerSec float64
+	losses      []float64
+	trainWait   *promise // genlab.train(steps) waiting for the run to end
+
+	lastSave map[string]any // name and size of the last PNG saved
+}
+
+func newApp(win js.Value) *app {
+	return &app{win: win, doc: win.Get("document"), sentAt: map[int]float64{}, phase: "loading", redraw: true}
+}
+
+// now is the page's clock: ms since it started navigating, the origin of firstGridMs.
+func (a *app) now() float64 { return a.win.Get("performance").Call("now").Float() }
+
+func (a *app) startWorker() {
+	a.worker = js.Global().Get("Worker").New("worker.js")
+	a.worker.Set("onmessage", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		msg := args[0].Get("data")
+		var r protocol.Response
+		if err := json.Unmarshal([]byte(msg.Get("json").String()), &r); err != nil {
+			a.fail("bad message from the worker: " + err.Error())
+			return nil
+		}
+		var pix []byte
+		if p := msg.Get("pix"); p.Truthy() {
+			u8 := js.Global().Get("Uint8Array").New(p)
+			pix = make([]byte, u8.Get("length").Int())
+			js.CopyBytesToGo(pix, u8)
+		}
+		a.onResponse(r, pix)
+		return nil
+	}))
+	a.worker.Set("onerror", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		a.fail("the model worker failed: " + args[0].Get("message").String())
+		return nil
+	}))
+}
+
+// send posts a request to the worker and returns its id.
+func (a *app) send(req protocol.Request) int {
+	a.nextID++
+	req.ID = a.nextID
+	a.sentAt[req.ID] = a.now()
+	b, _ := json.Marshal(req)
+	msg := js.Global().Get("Object").New()
+	msg.Set("json", string(b))
+	a.worker.Call("postMessage", msg)
+	return req.ID
+}
+
+func (a *app) onResponse(r protocol.Response, pix []byte) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	defer a.refresh()
+	a.redraw = true
+	switch r.Kind {
+	case protocol.KindHello:
+		a.workerUpMs = a.now()
+		a.models = r.Models
+		a.fillModels()
+		a.checkModel()
+		a.load()
+	case protocol.KindProgress:
+		a.stage = r.Stage
+		if r.Total > 0 {
+			a.stageFrac = float64(r.Done) / float64(r.Total)
+		}
+	case protocol.KindLoaded:
+		a.loadingID, a.stage = 0, ""
+		a.loaded, a.backend, a.fallback, a.views = r.Model, r.Backend, r.Fallback, r.Views
+		a.workerFetched = r.Fetched
+		a.loadMs = r.Ms
+		a.fillViews()
+		a.checkView()
+		a.show()
+	case protocol.KindGrid:
+		a.onGrid(r, pix)
+	case protocol.KindTrain:
+		if r.ID == a.trainID {
+			a.stage = "" // preparation is over
+		}
+		a.trainStep, a.trainTotal, a.stepsPerSec, a.trainState = r.Step, r.Total, r.StepsPerSec, r.Training
+		a.losses = append(a.losses, r.Losses...)
+		if r.Backend != "" && a.backend == "" {
+			a.backend = r.Backend
+		}
+	case protocol.KindDone:
+		if r.ID == a.loadingID {
+			a.loadingID, a.stage = 0, ""
+		}
+		if r.ID == a.trainID {
+			a.stage = ""
+			if a.trainState == trainStarting {
+				a.trainState = protocol.TrainStopped // cancelled before its first step
+			}
+			a.trainWait.resolve(a.trainResult())
+			a.trainWait = nil
+		}
+	case protocol.KindError:
+		a.showError(r.Error)
+		if r.ID != 0 && r.ID == a.loadingID {
+			a.loadingID, a.stage = 0, ""
+			if a.loaded != "" && a.state.Model != a.loaded { // keep showing, and linking to, what works
+				a.state.Model, a.state.View = a.loaded, protocol.ViewSamples
+				a.syncControls()
+				a.writeURL()
+			}
+		}
+		if r.ID != 0 && r.ID == a.trainID {
+			a.stage = ""
+			if a.trainState == trainStarting || a.trainState == protocol.TrainRunning || a.trainState == protocol.TrainPaused {
+				a.trainState = protocol.TrainStopped
+			}
+			a.trainWait.reject(r.Error)
+			a.trainWait = nil
+		}
+		if a.main.pix == nil && a.loadingID == 0 {
+			a.phase = "error" // nothing to show and nothing coming
+		}
+	}
+}
+
+func (a *app) onGrid(r protocol.Response, pix []byte) {
+	g := r.Grid
+	if g == nil || len(pix) != 4*g.W*g.H {
+		a.showError("the worker sent a broken picture")
+		return
+	}
+	p := picture{info: *g, pix: pix, fresh: true}
+	if g.Target == protocol.TargetTrain {
+		a.train = p
+		return
+	}
+	if r.ID < a.mainID {
+		return // an answer to a request the user has since replaced
+	}
+	a.main = p
+	a.lastSampleMs = a.now() - a.sentAt[r.ID]
+	a.workerMs = r.Ms
+	h := fnv.New64a()
+	h.Write(pix)
+	a.gridHash = fmt.Sprintf("%016x", h.Sum64())
+	a.hideError() // the last request worked
+}
+
+// load asks the worker for the state's model.
+func (a *app) load() {
+	n := a.state.N
+	if a.state.View != protocol.ViewSamples {
+		n = 1 // views draw other shapes: keep the load's trial run small
+	}
+	a.loadingID = a.send(protocol.Request{Op: protocol.OpLoad, Model: a.state.Model, Backend: a.state.Backend, N: n})
+	a.stage, a.stageFrac = "loading "+a.state.Model, 0
+}
+
+// show asks for the main picture the state describes: samples or a view.
+func (a *app) show() {
+	if a.loaded == "" {
+		return
+	}
+	s := a.state
+	if s.View == protocol.ViewSamples {
+		a.mainID = a.send(protocol.Request{Op: protocol.OpSample, Seed: s.Seed, N: s.N, Temp: s.Temp})
+	} else {
+		a.mainID = a.send(protocol.Request{Op: protocol.OpView, View: s.View, Seed: s.Seed, N: s.N})
+	}
+}
+
+// checkModel replaces an unknown model (from a hand-edited link) by the default one.
+func (a *app) checkModel() {
+	var names []string
+	for _, m := range a.models {
+		if m.Name == a.state.Model {
+			return
+		}
+		names = append(names, m.Name)
+	}
+	fallback := protocol.DefaultModel
+	if len(names) > 0 && !contains(names, fallback) {
+		fallback = names[0]
+	}
+	a.notice(fmt.Sprintf("There is no model %q here (models: %s); showing %s.", a.state.Model, strings.Join(names, ", "), fallback))
+	a.state.Model = fallback
+	a.writeURL()
+	a.fillModels()
+}
+
+// checkView drops a view the loaded model does not have.
+func (a *app) checkView() {
+	if a.state.View == protocol.ViewSamples {
+		return
+	}
+	for _, v := range a.views {
+		if v.Name == a.state.View {
+			return
+		}
+	}
+	a.notice(fmt.Sprintf("%s has no view %q; showing samples.", a.loaded, a.state.View))
+	a.state.View = protocol.ViewSamples
+	a.writeURL()
+}
+
+// fail is for errors that leave nothing working. It is called from outside onResponse and the
+// DOM handlers, so it takes the lock itself.
+func (a *app) fail(msg string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.showError(msg)
+	a.phase = "error"
+	a.refresh()
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if x == y {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,113 @@
+// Package protocol is what the page's two Go programs say to each other: the app (main thread,
+// ebiten, DOM) posts Requests to the worker (GoMLX models) and gets Responses back. Messages
+// travel as JSON strings in postMessage, with grid pixels beside them in a transferred
+// ArrayBuffer. The package is plain Go, so it builds and is tested natively, and it imports
+// neither ebiten nor GoMLX, so that each program links only what it needs.
+package protocol
+
+// Operations the app asks of the worker.
+const (
+	OpLoad   = "load"   // Load Model's pretrained weights on Backend (trying it with N samples).
+	OpSample = "sample" // Draw N samples with Seed and Temp from the loaded model.
+	OpView   = "view"   // Run the loaded model's view View with Seed and N.
+	OpTrain  = "train"  // Train a fresh small model for Steps steps (0: until stopped).
+	OpPause  = "pause"  // Pause training.
+	OpResume = "resume" // Resume training.
+	OpStop   = "stop"   // Stop training (keeps the trained model's last samples on screen).
+	OpCancel = "cancel" // Cancel whatever long operation runs: a load or a training run.
+)
+
+// Kinds of responses.
+const (
+	KindHello    = "hello"    // The worker is up: Models lists what it can load.
+	KindLoaded   = "loaded"   // Model is loaded on Backend; Views lists its views.
+	KindGrid     = "grid"     // Grid describes the pixels sent beside the message.
+	KindProgress = "progress" // A long operation's Stage, Done of Total.
+	KindTrain    = "train"    // Training progress: Step, new Losses, StepsPerSec, Training.
+	KindDone     = "done"     // The request ID finished; Cancelled says how.
+	KindError    = "error"    // The request ID failed with Error.
+)
+
+// Backends as the worker reports them.
+const (
+	BackendONNX = "onnx-wasm" // GoMLX graphs run by ONNX Runtime Web (CPU, WebAssembly).
+	BackendGo   = "go"        // GoMLX's pure-Go backend, compiled to WebAssembly.
+)
+
+// Training states.
+const (
+	TrainRunning = "running"
+	TrainPaused  = "paused"
+	TrainStopped = "stopped" // by the user, or cancelled
+	TrainDone    = "done"    // reached its step count
+)
+
+// Grid targets: which picture on the canvas a grid replaces.
+const (
+	TargetMain  = "main"  // samples or a view of the loaded model
+	TargetTrain = "train" // samples of the model being trained
+)
+
+// Request is one message from the app to the worker.
+type Request struct {
+	ID      int     `json:"id"`
+	Op      string  `json:"op"`
+	Model   string  `json:"model,omitempty"`
+	Backend string  `json:"backend,omitempty"` // "" (ONNX, falling back to Go) or "go"
+	Seed    uint64  `json:"seed,omitempty"`
+	N       int     `json:"n,omitempty"`
+	Temp    float64 `json:"temp,omitempty"`
+	View    string  `json:"view,omitempty"`
+	Steps   int     `json:"steps,omitempty"`
+}
+
+// ModelInfo describes a model the worker can load.
+type ModelInfo struct {
+	Name  string `json:"name"`
+	About string `json:"about"`
+}
+
+// ViewInfo describes one view of the loaded model.
+type ViewInfo struct {
+	Name  string `json:"name"`
+	Title string `json:"title"`
+}
+
+// GridInfo describes grid pixels: W×H RGBA bytes, N images in Cols columns.
+type GridInfo struct {
+	Target string `json:"target"`
+	Title  string `json:"title"`
+	W      int    `json:"w"`
+	H      int    `json:"h"`
+	N      int    `json:"n"`
+	Cols   int    `json:"cols"`
+}
+
+// Response is one message from the worker to the app. ID is the request it answers (0: none).
+type Response struct {
+	ID   int    `json:"id"`
+	Kind string `json:"kind"`
+
+	Models   []ModelInfo `json:"models,omitempty"`
+	Model    string      `json:"model,omitempty"`
+	Backend  string      `json:"backend,omitempty"`
+	Fallback string      `json:"fallback,omitempty"` // why the worker is not on ONNX Runtime Web
+	Views    []ViewInfo  `json:"views,omitempty"`
+	Grid     *GridInfo   `json:"grid,omitempty"`
+	// Fetched lists what the worker has fetched so far ("URL HTTP-status"), from its resource
+	// timing: the page's own network log does not show a worker's requests.
+	Fetched []string `json:"fetched,omitempty"`
+
+	Stage string `json:"stage,omitempty"`
+	Done  int    `json:"done,omitempty"`
+	Total int    `json:"total,omitempty"`
+
+	Step        int       `json:"step,omitempty"`
+	Losses      []float64 `json:"losses,omitempty"`
+	StepsPerSec float64   `json:"stepsPerSec,omitempty"`
+	Training    string    `json:"training,omitempty"`
+
+	Ms        float64 `json:"ms,omitempty"` // compute time of the request, in the worker
+	Cancelled bool    `json:"cancelled,omitempty"`
+	Error     string  `json:"error,omitempty"`
+}

@@ -1,0 +1,109 @@
+package protocol
+
+import (
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+)
+
+func TestParseStateDefaults(t *testing.T) {
+	for _, q := range []string{"", "?", "?unrelated=1"} {
+		s, problems := ParseState(q)
+		if s != DefaultState() || len(problems) != 0 {
+			t.Errorf("ParseState(%q) = %+v, %q; want defaults and no problems", q, s, problems)
+		}
+	}
+}
+
+func TestParseStateGood(t *testing.T) {
+	s, problems := ParseState("?model=vae-digits&seed=18446744073709551615&n=256&t=0.5&view=traverse&backend=go")
+	want := State{Model: "vae-digits", Seed: math.MaxUint64, N: 256, Temp: 0.5, View: "traverse", Backend: "go"}
+	if s != want || len(problems) != 0 {
+		t.Fatalf("got %+v %q, want %+v", s, problems, want)
+	}
+}
+
+// Absurd values are clamped or replaced, each with a message, and never fail the parse.
+func TestParseStateAbsurd(t *testing.T) {
+	cases := []struct {
+		query   string
+		check   func(State) bool
+		problem string // a fragment of the one expected message
+	}{
+		{"n=999999999", func(s State) bool { return s.N == MaxN }, "too large"},
+		{"n=99999999999999999999999", func(s State) bool { return s.N == MaxN }, "too large"},
+		{"n=-5", func(s State) bool { return s.N == 1 }, "too small"},
+		{"n=0", func(s State) bool { return s.N == 1 }, "too small"},
+		{"n=abc", func(s State) bool { return s.N == DefaultN }, "not a whole number"},
+		{"n=1.5", func(s State) bool { return s.N == DefaultN }, "not a whole number"},
+		{"seed=abc", func(s State) bool { return s.Seed == DefaultSeed }, "Seed"},
+		{"seed=-1", func(s State) bool { return s.Seed == DefaultSeed }, "Seed"},
+		{"seed=18446744073709551616", func(s State) bool { return s.Seed == DefaultSeed }, "Seed"},
+		{"t=NaN", func(s State) bool { return s.Temp == DefaultTemp }, "not a number"},
+		{"t=1e300", func(s State) bool { return s.Temp == MaxTemp }, "outside"},
+		{"t=-2", func(s State) bool { return s.Temp == MinTemp }, "outside"},
+		{"model=%3Cscript%3E", func(s State) bool { return s.Model == DefaultModel }, "not a model name"},
+		{"model=" + strings.Repeat("a", 65), func(s State) bool { return s.Model == DefaultModel }, "not a model name"},
+		{"view=../x", func(s State) bool { return s.View == ViewSamples }, "not a view name"},
+		{"backend=cuda", func(s State) bool { return s.Backend == "" }, "Backend"},
+		{"n=%zz", func(s State) bool { return s.N == DefaultN }, "malformed"},
+	}
+	for _, c := range cases {
+		s, problems := ParseState(c.query)
+		if !c.check(s) {
+			t.Errorf("ParseState(%q) = %+v: not clamped as expected", c.query, s)
+		}
+		if len(problems) != 1 || !strings.Contains(problems[0], c.problem) {
+			t.Errorf("ParseState(%q) problems = %q, want one containing %q", c.query, problems, c.problem)
+		}
+	}
+}
+
+// An unknown but well-formed model passes the parse: only the worker knows the list.
+func TestParseStateUnknownModelPasses(t *testing.T) {
+	s, problems := ParseState("model=nope&n=3")
+	if s.Model != "nope" || s.N != 3 || len(problems) != 0 {
+		t.Fatalf("got %+v %q", s, problems)
+	}
+}
+
+func TestParseStateLastValueWins(t *testing.T) {
+	s, _ := ParseState("seed=1&seed=7")
+	if s.Seed != 7 {
+		t.Fatalf("seed = %d, want 7", s.Seed)
+	}
+}
+
+func TestQueryRoundTrip(t *testing.T) {
+	for _, s := range []State{
+		DefaultState(),
+		{Model: "vae-digits", Seed: 42, N: 9, Temp: 0.75, View: "interpolate"},
+		{Model: "m_2", Seed: math.MaxUint64, N: 256, Temp: MinTemp, Backend: "go"},
+	} {
+		got, problems := ParseState(s.Query())
+		if got != s || len(problems) != 0 {
+			t.Errorf("ParseState(%q) = %+v %q, want %+v", s.Query(), got, problems, s)
+		}
+	}
+	if q := DefaultState().Query(); q != "model=vae-digits&seed=1&n=64&t=1" {
+		t.Errorf("default query %q", q)
+	}
+}
+
+func TestMessagesJSON(t *testing.T) {
+	req := Request{ID: 3, Op: OpSample, Seed: math.MaxUint64, N: 64, Temp: 1}
+	b, err := json.Marshal(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Request
+	if err := json.Unmarshal(b, &back); err != nil || back != req {
+		t.Fatalf("round trip of %s gave %+v, %v", b, back, err)
+	}
+	resp := Response{ID: 3, Kind: KindGrid, Grid: &GridInfo{Target: TargetMain, W: 2, H: 3, N: 1, Cols: 1}}
+	b, _ = json.Marshal(resp)
+	if !strings.Contains(string(b), `"grid":{"target":"main"`) || strings.Contains(string(b), "losses") {
+		t.Fatalf("unexpected encoding %s", b)
+	}
+}

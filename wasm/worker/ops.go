@@ -1,0 +1,181 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"time"
+
+	"github.com/gomlx/compute"
+
+	"genlab/core/data"
+	"genlab/core/model"
+	"genlab/core/plot"
+	"genlab/wasm/protocol"
+)
+
+// Paths are relative to the worker script, so the page works from any folder of a static host.
+const (
+	weightsURL    = "pretrained/%s/" + model.WeightsFileName
+	testImagesURL = "data/mnist-test-images-idx3-ubyte.gz"
+	trainImageURL = "data/mnist-train-images-idx3-ubyte.gz"
+)
+
+type errUnknownOp string
+
+func (e errUnknownOp) Error() string { return fmt.Sprintf("worker: unknown operation %q", string(e)) }
+
+// load fetches a model's pretrained weights and builds it on the preferred backend. The previous
+// model stays loaded until the new one is ready, and stays if the load fails or is cancelled.
+func (w *worker) load(req protocol.Request) error {
+	start := time.Now()
+	if _, err := model.Lookup(req.Model); err != nil {
+		return err
+	}
+	url := fmt.Sprintf(weightsURL, req.Model)
+	progress := func(stage string, done int) {
+		post(protocol.Response{ID: req.ID, Kind: protocol.KindProgress, Stage: stage, Done: done, Total: 3}, nil)
+	}
+	progress("fetching weights", 0)
+	raw, err := fetchBytes(url)
+	if err != nil {
+		return fmt.Errorf("%s has no pretrained weights here: %w", req.Model, err)
+	}
+	if w.cancelled.Load() {
+		return w.doneCancelled(req)
+	}
+	progress("building the model", 1)
+	var m model.Model
+	used, fallback, err := w.backends.run(req.Backend, func(be compute.Backend) error {
+		// Decoded per attempt: a failed backend may hold on to the tensors it was given.
+		wts, err := model.Decode(raw, url)
+		if err != nil {
+			return err
+		}
+		if m, err = model.FromWeights(be, wts, req.Model, url); err != nil {
+			return err
+		}
+		// The first run compiles and proves the backend really works (ORT reports a missing
+		// or broken runtime only here). It draws as many samples as the page will ask for
+		// first, so that the graph it compiles is the one the first picture needs.
+		_, err = m.Sample(model.SampleOptions{N: max(1, min(req.N, protocol.MaxN))})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if w.cancelled.Load() {
+		return w.doneCancelled(req)
+	}
+	progress("ready", 3)
+	w.m, w.name, w.backend = m, req.Model, used
+	var views []protocol.ViewInfo
+	for _, v := range m.Views() {
+		views = append(views, protocol.ViewInfo{Name: v.Name, Title: v.Title})
+	}
+	post(protocol.Response{ID: req.ID, Kind: protocol.KindLoaded, Model: req.Model, Backend: used,
+		Fallback: fallback, Views: views, Ms: msSince(start), Fetched: fetched()}, nil)
+	return nil
+}
+
+func (w *worker) doneCancelled(req protocol.Request) error {
+	post(protocol.Response{ID: req.ID, Kind: protocol.KindDone, Cancelled: true}, nil)
+	return nil
+}
+
+// sample draws samples from the loaded model and sends their grid.
+func (w *worker) sample(req protocol.Request) error {
+	if w.m == nil {
+		return fmt.Errorf("no model is loaded yet")
+	}
+	n, _ := protocol.ClampN(fmt.Sprint(req.N))
+	temp := protocol.ClampTemp(req.Temp)
+	start := time.Now()
+	var im *data.Images
+	err := model.Guard(func() (err error) {
+		im, err = w.m.Sample(model.SampleOptions{N: n, Seed: req.Seed, Temperature: temp})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	title := fmt.Sprintf("%d samples · seed %d · temperature %g", n, req.Seed, temp)
+	sendGrid(req.ID, protocol.TargetMain, title, &model.Grid{Images: im, Cols: squareCols(n)}, start)
+	return nil
+}
+
+// view runs one of the loaded model's views and sends its grid.
+func (w *worker) view(req protocol.Request) error {
+	if w.m == nil {
+		return fmt.Errorf("no model is loaded yet")
+	}
+	n, _ := protocol.ClampN(fmt.Sprint(req.N))
+	var names []string
+	for _, v := range w.m.Views() {
+		names = append(names, v.Name)
+		if v.Name != req.View {
+			continue
+		}
+		vr := model.ViewRequest{Seed: req.Seed, N: n}
+		if v.Needs == "test" {
+			im, err := w.testImages(n)
+			if err != nil {
+				return err
+			}
+			vr.Input = im
+		}
+		start := time.Now()
+		var g *model.Grid
+		err := model.Guard(func() (err error) {
+			g, err = v.Run(vr)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("view %s: %w", v.Name, err)
+		}
+		sendGrid(req.ID, protocol.TargetMain, v.Title, g, start)
+		return nil
+	}
+	return fmt.Errorf("%s has no view %q (views: %v)", w.name, req.View, names)
+}
+
+// testImages returns the first n test digits, preprocessed as the model's test protocol says
+// (the fixed binarisation for binary models), fetching the file once.
+func (w *worker) testImages(n int) (*data.Images, error) {
+	spec := w.m.Spec()
+	if spec.Data != "mnist" {
+		return nil, fmt.Errorf("the page ships test images of mnist only, not %s", spec.Data)
+	}
+	if w.test == nil {
+		raw, err := fetchBytes(testImagesURL)
+		if err != nil {
+			return nil, err
+		}
+		if w.test, err = data.DecodeIDXImages(bytes.NewReader(raw), testImagesURL); err != nil {
+			return nil, err
+		}
+	}
+	im := data.Subset(w.test, 0, min(n, w.test.N))
+	if spec.Binarize {
+		im = data.BinarizeFixed(im)
+	}
+	return im, nil
+}
+
+// sendGrid renders a grid to RGBA and posts it, pixels transferred.
+func sendGrid(id int, target, title string, g *model.Grid, start time.Time) {
+	img := plot.Grid(g.Images, g.Cols, 1)
+	info := &protocol.GridInfo{Target: target, Title: title, W: img.Rect.Dx(), H: img.Rect.Dy(), N: g.Images.N, Cols: g.Cols}
+	post(protocol.Response{ID: id, Kind: protocol.KindGrid, Grid: info, Ms: msSince(start)}, img.Pix)
+}
+
+func squareCols(n int) int {
+	c := 1
+	for c*c < n {
+		c++
+	}
+	return c
+}
+
+func msSince(t time.Time) float64 { return float64(time.Since(t).Microseconds()) / 1000 }

@@ -1,0 +1,40 @@
+// The model worker: ONNX Runtime Web first, so that GoMLX's ONNX backend finds `ort` on the
+// worker's global scope, then Go's wasm_exec.js, then the Go program (wasm/worker), which
+// answers the app's messages. If ORT fails to load, the Go program is told why and runs the
+// models on GoMLX's Go backend instead.
+'use strict';
+
+const here = (path) => new URL(path, self.location.href).href;
+
+try {
+  importScripts(here('ort/ort.wasm.min.js'));
+  // Without wasmPaths, ORT looks for its .wasm beside this script and fails.
+  ort.env.wasm.wasmPaths = here('ort/');
+  // One thread: more did not help on small machines, and threads need cross-origin isolation.
+  ort.env.wasm.numThreads = 1;
+} catch (e) {
+  self.genlabOrtError = String(e && e.message || e);
+}
+
+importScripts(here('wasm_exec.js'));
+
+(async () => {
+  const reportFailure = (msg) =>
+    postMessage({ json: JSON.stringify({ kind: 'error', error: 'The model worker could not start: ' + msg }) });
+  try {
+    const go = new Go();
+    go.exit = (code) => { if (code !== 0) reportFailure(`it stopped with exit code ${code} (see the console)`); };
+    const url = here('wasm/worker.wasm');
+    let result;
+    try {
+      result = await WebAssembly.instantiateStreaming(fetch(url), go.importObject);
+    } catch (streamingError) {
+      const resp = await fetch(url);
+      if (!resp.ok) throw new Error(`wasm/worker.wasm: HTTP ${resp.status}`);
+      result = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
+    }
+    await go.run(result.instance);
+  } catch (e) {
+    reportFailure(String(e && e.message || e));
+  }
+})();
