@@ -32,7 +32,7 @@ WEBDATA := $(foreach s,train test,web/data/mnist-$(s)-images-idx3-ubyte.gz web/d
 COMPRESSED := $(addsuffix .$(ZEXT),$(WASMS) $(ORT) web/wasm_exec.js)
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: all build web run data test test-native test-wasm test-e2e dist clean ort-native
+.PHONY: all build web run data test test-native test-wasm test-e2e dist clean ort-native fuzz crashtest loadtest
 .DELETE_ON_ERROR:
 
 all: build
@@ -119,3 +119,13 @@ dist: web
 
 clean:
 	rm -rf build/genlab build/serve web/wasm web/ort web/data web/wasm_exec.js dist
+
+# Reliability checks (not part of `make test`; figures in docs/reliability.md).
+fuzz:
+	FUZZTIME=$${FUZZTIME:-2m} scripts/fuzz.sh
+
+crashtest:
+	GENLAB_CRASHTEST=1 $(NATIVE) $(GO) test -count=1 -v -run TestCrashSafety ./cmd/genlab
+
+loadtest: web
+	scripts/loadtest.sh
