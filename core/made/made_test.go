@@ -14,6 +14,7 @@ import (
 
 	"genlab/core/data"
 	"genlab/core/model"
+	"genlab/core/model/modeltest"
 )
 
 // tiny builds a small MADE (h×w pixels) and, unless keepInit, gives every weight (biases and the
@@ -331,24 +332,8 @@ func TestIncrementalSamplerIsExact(t *testing.T) {
 // member (Jensen), the views draw, and weights reload into a model that samples the same.
 func TestTrainEvaluateViews(t *testing.T) {
 	m := tiny(t, Config{H: 4, W: 4, Hidden: []int{32}, Masks: 4, Ordering: "raster", Direct: true}, true)
-	x := &data.Images{N: 32, H: 4, W: 4, C: 1, Pix: make([]float32, 32*16)}
-	for i := range x.N {
-		for j := range 16 {
-			if (j < 8) == (i%2 == 0) {
-				x.Pix[i*16+j] = 1
-			}
-		}
-	}
-	first, err := m.TrainStep(x, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var last float64
-	for range 1000 {
-		if last, err = m.TrainStep(x, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
+	x := modeltest.TwoPatterns()
+	first, last := modeltest.Train(t, m, x, nil, 1000)
 	if !(last < first*0.3) {
 		t.Fatalf("loss %.3f -> %.3f", first, last)
 	}

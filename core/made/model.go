@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"strconv"
 
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
@@ -24,19 +22,10 @@ import (
 // constant 1e-3 by ~1 nat at equal steps, and batch 200 did worse than 100 at equal wall time
 // (a step has ~30 ms of per-parameter work: masks and Adam).
 func init() {
-	tmpHook := func(sp model.Spec) model.Spec { // TEMPORARY experiment hook
-		if v, err := strconv.Atoi(os.Getenv("MADE_STEPS")); err == nil {
-			sp.Steps = v
-		}
-		if v, err := strconv.ParseFloat(os.Getenv("MADE_LR"), 64); err == nil {
-			sp.LR = v
-		}
-		return sp
-	}
-	model.Register(tmpHook(model.Spec{
+	model.Register(model.Spec{
 		Name: "made-digits", Family: "made", About: "MADE, 784-500-784 + direct, 8 connectivity masks, on binarised MNIST",
 		Data: "mnist", Binarize: true, BatchSize: 100, Steps: 45000, LR: 3e-3,
-	}), New)
+	}, New)
 	model.Register(model.Spec{
 		Name: "made-shapes", Family: "made", About: "MADE, 784-500-784 + direct, 8 connectivity masks, on binarised four-shapes",
 		Data: "shapes", Binarize: true, BatchSize: 100, Steps: 10000, LR: 3e-3,
@@ -53,7 +42,7 @@ type MADE struct {
 	logits   *gm.Exec // x, m^0..m^L -> logits [B, D] (tests compare the Go sampler with it)
 	stepper  *model.Stepper
 	lrVar    *gm.Variable // Adam's learning rate, set before every step from the schedule.
-	maskSets []*MaskSet // Drawn once: MaskSet(k) is a pure function of the config.
+	maskSets []*MaskSet   // Drawn once: MaskSet(k) is a pure function of the config.
 }
 
 // New builds a MADE with freshly initialised weights; config (JSON of Config) may be nil.

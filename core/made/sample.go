@@ -50,11 +50,11 @@ func (m *MADE) snapshot() (*net, error) {
 	}
 	layers = append(layers, "/out")
 	for _, s := range layers {
-		w, err := read(s+"/weights")
+		w, err := read(s + "/weights")
 		if err != nil {
 			return nil, err
 		}
-		b, err := read(s+"/biases")
+		b, err := read(s + "/biases")
 		if err != nil {
 			return nil, err
 		}

@@ -8,8 +8,8 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	gm "github.com/gomlx/gomlx/ml/model"
 
-	"genlab/core/data"
 	"genlab/core/model"
+	"genlab/core/model/modeltest"
 )
 
 func backend(t *testing.T) model.Model {
@@ -58,25 +58,8 @@ func TestKLClosedFormMatchesMonteCarlo(t *testing.T) {
 func TestTrainingLowersLossAndBoundsHold(t *testing.T) {
 	m := backend(t)
 	rng := model.Rand(3)
-	// A toy "data set": two 16-pixel patterns.
-	x := &data.Images{N: 32, H: 4, W: 4, C: 1, Pix: make([]float32, 32*16)}
-	for i := range x.N {
-		for j := range 16 {
-			if (j < 8) == (i%2 == 0) {
-				x.Pix[i*16+j] = 1
-			}
-		}
-	}
-	first, err := m.TrainStep(x, rng)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var last float64
-	for range 300 {
-		if last, err = m.TrainStep(x, rng); err != nil {
-			t.Fatal(err)
-		}
-	}
+	x := modeltest.TwoPatterns()
+	first, last := modeltest.Train(t, m, x, rng, 300)
 	if !(last < first*0.5) {
 		t.Fatalf("loss %.3f -> %.3f: did not halve", first, last)
 	}

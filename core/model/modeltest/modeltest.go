@@ -1,0 +1,39 @@
+// Package modeltest holds what the families' tests share: a toy data set every generative model
+// must learn, and a training loop that reports how far the loss fell.
+package modeltest
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"genlab/core/data"
+	"genlab/core/model"
+)
+
+// TwoPatterns is 32 binary 4x4 images: top half lit or bottom half lit, alternating.
+func TwoPatterns() *data.Images {
+	x := &data.Images{N: 32, H: 4, W: 4, C: 1, Pix: make([]float32, 32*16)}
+	for i := range x.N {
+		for j := range 16 {
+			if (j < 8) == (i%2 == 0) {
+				x.Pix[i*16+j] = 1
+			}
+		}
+	}
+	return x
+}
+
+// Train runs steps+1 training steps on x and returns the first and last losses.
+func Train(t testing.TB, m model.Model, x *data.Images, rng *rand.Rand, steps int) (first, last float64) {
+	t.Helper()
+	first, err := m.TrainStep(x, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range steps {
+		if last, err = m.TrainStep(x, rng); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return first, last
+}
