@@ -45,8 +45,8 @@ func loadData(spec model.Spec, dir, split string, limit int) (*data.Images, erro
 	if limit > 0 && limit < im.N {
 		im = data.Subset(im, 0, limit)
 	}
-	if spec.Binarize && split == "test" {
-		im = data.BinarizeFixed(im)
+	if split == "test" {
+		im = spec.TestSet(im)
 	}
 	return im, nil
 }

@@ -133,8 +133,8 @@ func (env *Env) load(spec model.Spec, split string) (*data.Images, error) {
 	if err != nil {
 		return nil, err
 	}
-	if spec.Binarize && split == "test" {
-		im = data.BinarizeFixed(im)
+	if split == "test" {
+		im = spec.TestSet(im)
 	}
 	if env.data == nil {
 		env.data = map[string]*data.Images{}

@@ -133,3 +133,12 @@ func New(backend compute.Backend, name string, config json.RawMessage, seed uint
 	}
 	return e.new(backend, e.spec, config, seed)
 }
+
+// TestSet applies the evaluation protocol to a test split: binary models are scored on pixels
+// binarised once with the fixed seed (data.BinarizeFixed), as the papers report.
+func (s Spec) TestSet(im *data.Images) *data.Images {
+	if s.Binarize {
+		return data.BinarizeFixed(im)
+	}
+	return im
+}
