@@ -13,6 +13,9 @@ const DefaultImportanceSamples = 100
 // of binarised test images. The posterior noise comes from a fixed seed: re-running gives the
 // same figures.
 func (v *VAE) Evaluate(test *data.Images, opt model.EvalOptions) (model.Metrics, error) {
+	if err := v.fresh(); err != nil {
+		return nil, err
+	}
 	k := opt.Samples
 	if k <= 0 {
 		k = DefaultImportanceSamples

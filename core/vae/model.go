@@ -35,6 +35,7 @@ type VAE struct {
 	weights *gm.Exec // x, eps[B,K,L] -> log importance weights [B,K]
 	elbo    *gm.Exec // x, eps -> -ELBO per example
 	stepper *model.Stepper
+	stale   bool // Trained since the inference graphs were compiled.
 }
 
 // New builds a VAE with freshly initialised weights; config (JSON of Config) may be nil.
@@ -56,25 +57,7 @@ func New(backend compute.Backend, spec model.Spec, config json.RawMessage, seed 
 	v := &VAE{spec: spec, cfg: cfg, backend: backend, store: gm.NewStore()}
 	v.store.SetParam(gm.ParamInitialSeed, int64(seed))
 	err := model.Guard(func() (err error) {
-		v.decode, err = gm.NewExec(backend, v.store, func(scope *gm.Scope, z *graph.Node) *graph.Node {
-			return graph.Sigmoid(cfg.decode(scope, z))
-		})
-		if err != nil {
-			return err
-		}
-		v.encode, err = gm.NewExec(backend, v.store, func(scope *gm.Scope, x *graph.Node) *graph.Node {
-			mu, _ := cfg.encode(scope, x)
-			return mu
-		})
-		if err != nil {
-			return err
-		}
-		v.weights, err = gm.NewExec(backend, v.store, cfg.logWeights)
-		if err != nil {
-			return err
-		}
-		v.elbo, err = gm.NewExec(backend, v.store, cfg.negELBO)
-		if err != nil {
+		if err = v.buildInference(); err != nil {
 			return err
 		}
 		// Create and initialise every variable now, so that loaded weights can be checked
@@ -103,9 +86,44 @@ func (v *VAE) imageShape() (h, w int) {
 	return 1, v.cfg.Dim
 }
 
+// buildInference compiles the inference graphs. GoMLX (v0.28, Go and ONNX backends) freezes the
+// variable values a graph first ran with, so after training they are rebuilt (see fresh).
+func (v *VAE) buildInference() (err error) {
+	cfg := v.cfg
+	v.decode, err = gm.NewExec(v.backend, v.store, func(scope *gm.Scope, z *graph.Node) *graph.Node {
+		return graph.Sigmoid(cfg.decode(scope, z))
+	})
+	if err != nil {
+		return err
+	}
+	v.encode, err = gm.NewExec(v.backend, v.store, func(scope *gm.Scope, x *graph.Node) *graph.Node {
+		mu, _ := cfg.encode(scope, x)
+		return mu
+	})
+	if err != nil {
+		return err
+	}
+	v.weights, err = gm.NewExec(v.backend, v.store, cfg.logWeights)
+	if err != nil {
+		return err
+	}
+	v.elbo, err = gm.NewExec(v.backend, v.store, cfg.negELBO)
+	v.stale = false
+	return err
+}
+
+// fresh rebuilds the inference graphs if training changed the weights since they were compiled.
+func (v *VAE) fresh() error {
+	if !v.stale {
+		return nil
+	}
+	return model.Guard(v.buildInference)
+}
+
 // TrainStep takes one Adam step on the ELBO of a batch of binarised images.
 func (v *VAE) TrainStep(batch *data.Images, rng *rand.Rand) (float64, error) {
 	eps := model.Normals(rng, batch.N*v.cfg.Latent)
+	v.stale = true
 	return v.stepper.Step(model.F32(batch.Pix, batch.N, v.cfg.Dim), model.F32(eps, batch.N, v.cfg.Latent))
 }
 
@@ -123,6 +141,9 @@ func (v *VAE) Sample(opt model.SampleOptions) (*data.Images, error) {
 
 // Decode maps n latent vectors (n×Latent) to images of pixel probabilities.
 func (v *VAE) Decode(z []float32, n int) (*data.Images, error) {
+	if err := v.fresh(); err != nil {
+		return nil, err
+	}
 	out, err := model.Call(v.decode, model.F32(z, n, v.cfg.Latent))
 	if err != nil {
 		return nil, err
@@ -133,5 +154,8 @@ func (v *VAE) Decode(z []float32, n int) (*data.Images, error) {
 
 // Encode returns the posterior means of images (n×Latent).
 func (v *VAE) Encode(x *data.Images) ([]float32, error) {
+	if err := v.fresh(); err != nil {
+		return nil, err
+	}
 	return model.Call(v.encode, model.F32(x.Pix, x.N, v.cfg.Dim))
 }
