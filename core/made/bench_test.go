@@ -63,6 +63,9 @@ func BenchmarkSampleIncremental(b *testing.B) {
 // batched forward passes of the model's graph, same uniforms as generate. Its logits differ from
 // the Go sampler's in the last float bits, so its images match them only almost surely.
 func sampleGraph(m *MADE, n int, seed uint64) ([]float32, error) {
+	if err := m.fresh(); err != nil {
+		return nil, err
+	}
 	d := m.cfg.Dim
 	rng := model.Rand(seed)
 	u := make([]float64, n*d)

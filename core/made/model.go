@@ -23,11 +23,11 @@ import (
 // (a step has ~30 ms of per-parameter work: masks and Adam).
 func init() {
 	model.Register(model.Spec{
-		Name: "made-digits", Family: "made", About: "MADE, 784-500-784 + direct, 8 connectivity masks, on binarised MNIST",
-		Data: "mnist", Binarize: true, BatchSize: 100, Steps: 45000, LR: 3e-3,
+		Name: "made-digits", Family: "made", About: "MADE, 784-800-784 + direct, 4 connectivity masks, on binarised MNIST",
+		Data: "mnist", Binarize: true, BatchSize: 100, Steps: 60000, LR: 3e-3,
 	}, New)
 	model.Register(model.Spec{
-		Name: "made-shapes", Family: "made", About: "MADE, 784-500-784 + direct, 8 connectivity masks, on binarised four-shapes",
+		Name: "made-shapes", Family: "made", About: "MADE, 784-800-784 + direct, 4 connectivity masks, on binarised four-shapes",
 		Data: "shapes", Binarize: true, BatchSize: 100, Steps: 10000, LR: 3e-3,
 	}, New)
 }
@@ -43,6 +43,7 @@ type MADE struct {
 	stepper  *model.Stepper
 	lrVar    *gm.Variable // Adam's learning rate, set before every step from the schedule.
 	maskSets []*MaskSet   // Drawn once: MaskSet(k) is a pure function of the config.
+	stale    bool         // Trained since the inference graphs were compiled.
 }
 
 // New builds a MADE with freshly initialised weights; config (JSON of Config) may be nil.
@@ -62,16 +63,7 @@ func New(backend compute.Backend, spec model.Spec, config json.RawMessage, seed 
 	}
 	m.store.SetParam(gm.ParamInitialSeed, int64(seed))
 	err := model.Guard(func() (err error) {
-		m.logProb, err = gm.NewExec(backend, m.store, func(scope *gm.Scope, in []*graph.Node) *graph.Node {
-			return cfg.logProb(scope, in[0], in[1:])
-		})
-		if err != nil {
-			return err
-		}
-		m.logits, err = gm.NewExec(backend, m.store, func(scope *gm.Scope, in []*graph.Node) *graph.Node {
-			return cfg.logits(scope, in[0], in[1:])
-		})
-		if err != nil {
+		if err = m.buildInference(); err != nil {
 			return err
 		}
 		// Create and initialise every variable now, so that loaded weights can be checked
@@ -97,6 +89,32 @@ func learningRate(spec model.Spec, step int64) float64 {
 
 // MinLRFraction is where the learning rate ends, as a fraction of Spec.LR.
 const MinLRFraction = 0.05
+
+// buildInference compiles the inference graphs. GoMLX (v0.28) freezes the variable values a
+// graph first ran with, so after training they are rebuilt (see fresh).
+func (m *MADE) buildInference() (err error) {
+	cfg := m.cfg
+	m.logProb, err = gm.NewExec(m.backend, m.store, func(scope *gm.Scope, in []*graph.Node) *graph.Node {
+		return cfg.logProb(scope, in[0], in[1:])
+	})
+	if err != nil {
+		return err
+	}
+	m.logits, err = gm.NewExec(m.backend, m.store, func(scope *gm.Scope, in []*graph.Node) *graph.Node {
+		return cfg.logits(scope, in[0], in[1:])
+	})
+	m.stale = false
+	return err
+}
+
+// fresh rebuilds the inference graphs if training changed the weights since they were compiled.
+// (The Go sampler reads the variables directly and is never stale.)
+func (m *MADE) fresh() error {
+	if !m.stale {
+		return nil
+	}
+	return model.Guard(m.buildInference)
+}
 
 func (m *MADE) Spec() model.Spec { return m.spec }
 func (m *MADE) Config() any      { return m.cfg }
@@ -126,6 +144,7 @@ func (m *MADE) TrainStep(batch *data.Images, _ *rand.Rand) (loss float64, err er
 	if err := m.lrVar.SetValue(tensors.FromScalar(float32(learningRate(m.spec, step)))); err != nil {
 		return 0, err
 	}
+	m.stale = true
 	in := []*tensors.Tensor{model.F32(batch.Pix, batch.N, m.cfg.Dim)}
 	for _, t := range m.maskSets[k].graphInputs() {
 		in = append(in, t.(*tensors.Tensor))
@@ -137,6 +156,9 @@ func (m *MADE) TrainStep(batch *data.Images, _ *rand.Rand) (loss float64, err er
 func (m *MADE) logProbs(x *data.Images, k int) ([]float32, error) {
 	if x.Dim() != m.cfg.Dim {
 		return nil, fmt.Errorf("made: %d-pixel images, model has %d", x.Dim(), m.cfg.Dim)
+	}
+	if err := m.fresh(); err != nil {
+		return nil, err
 	}
 	const batch = 500
 	out := make([]float32, 0, x.N)
