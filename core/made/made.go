@@ -26,6 +26,7 @@ import (
 	"github.com/gomlx/gomlx/ml/model/initializer"
 
 	"genlab/core/model"
+	"genlab/core/nn"
 )
 
 // Config is the architecture and the masks' recipe; it is saved with the weights, so a saved
@@ -192,8 +193,8 @@ func (c Config) logits(scope *gm.Scope, x *Node, deg []*Node) *Node {
 
 // logProb is log p(x) = Σ_d x_d·l_d − softplus(l_d) per image, [B].
 func (c Config) logProb(scope *gm.Scope, x *Node, deg []*Node) *Node {
-	l := c.logits(scope, x, deg)
-	return graph.ReduceSum(graph.Sub(graph.Mul(x, l), graph.Softplus(l)), -1)
+	// nn's softplus, not graph.Softplus: ONNX Runtime (the page's backend) lacks IsFinite.
+	return nn.BernoulliLogProb(x, c.logits(scope, x, deg))
 }
 
 // nll is the training loss: the negative log-likelihood in nats per image, [B].

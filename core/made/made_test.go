@@ -297,7 +297,7 @@ func TestIncrementalSamplerIsExact(t *testing.T) {
 	s1, _ := m.Sample(model.SampleOptions{N: 5, Seed: 3})
 	calls := 0
 	var firstPartial *data.Images
-	s2, err := m.SampleSteps(5, 3, 5, func(step int, partial *data.Images) {
+	s2, err := m.SampleSteps(model.SampleOptions{N: 5, Seed: 3}, 5, func(step int, partial *data.Images) {
 		if calls++; calls == 1 {
 			firstPartial = partial
 		}

@@ -44,6 +44,7 @@ type MADE struct {
 	lrVar    *gm.Variable // Adam's learning rate, set before every step from the schedule.
 	maskSets []*MaskSet   // Drawn once: MaskSet(k) is a pure function of the config.
 	stale    bool         // Trained since the inference graphs were compiled.
+	use      []int        // Mask sets Sample, Inpaint and Score use (nil: set 0); see UseMasks.
 }
 
 // New builds a MADE with freshly initialised weights; config (JSON of Config) may be nil.

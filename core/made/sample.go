@@ -264,9 +264,10 @@ func (m *MADE) generate(j job) (*data.Images, error) {
 	return out, nil
 }
 
-// Sample draws opt.N binary images from mask set 0; opt.Temperature divides the logits.
+// Sample draws opt.N binary images from the selected mask sets (UseMasks; set 0 by default);
+// opt.Temperature divides the logits.
 func (m *MADE) Sample(opt model.SampleOptions) (*data.Images, error) {
-	return m.generate(job{n: opt.N, seed: opt.Seed, temp: opt.Temperature, masks: []int{0}})
+	return m.generate(job{n: opt.N, seed: opt.Seed, temp: opt.Temperature, masks: m.sets()})
 }
 
 // SampleEnsemble draws from the ensemble of all K mask sets (§3.4): at each step the pixel's
@@ -282,21 +283,22 @@ func (m *MADE) SampleEnsemble(opt model.SampleOptions) (*data.Images, error) {
 // SampleNaive is Sample computed with a full forward pass per step: the reference the
 // incremental sampler is tested and benchmarked against. Same seed, same images.
 func (m *MADE) SampleNaive(opt model.SampleOptions) (*data.Images, error) {
-	return m.generate(job{n: opt.N, seed: opt.Seed, temp: opt.Temperature, masks: []int{0}, naive: true})
+	return m.generate(job{n: opt.N, seed: opt.Seed, temp: opt.Temperature, masks: m.sets(), naive: true})
 }
 
-// SampleSteps draws the same n images as Sample with this seed and calls fn after every `every`
-// steps (and after the last) with a copy of the images so far: drawn pixels are 0 or 1, the
-// others Unsampled. The page animates pixel-by-pixel sampling with it.
-func (m *MADE) SampleSteps(n int, seed uint64, every int, fn func(step int, partial *data.Images)) (*data.Images, error) {
-	return m.generate(job{n: n, seed: seed, masks: []int{0}, every: max(1, every), progress: fn})
+// SampleSteps draws the same images as Sample with these options and calls fn after every
+// `every` steps (and after the last) with a copy of the images so far: drawn pixels are 0 or 1,
+// the others Unsampled. The page animates pixel-by-pixel sampling with it.
+func (m *MADE) SampleSteps(opt model.SampleOptions, every int, fn func(step int, partial *data.Images)) (*data.Images, error) {
+	return m.generate(job{n: opt.N, seed: opt.Seed, temp: opt.Temperature, masks: m.sets(), every: max(1, every), progress: fn})
 }
 
-// Inpaint keeps the first `known` pixels of each image in mask set 0's ordering (thresholded at
-// 0.5) and samples the rest given them.
+// Inpaint keeps the first `known` pixels of each image in the ordering of the first selected mask
+// set (thresholded at 0.5) and samples the rest given them, averaging the selected sets that
+// share that ordering.
 func (m *MADE) Inpaint(x *data.Images, known int, seed uint64) (*data.Images, error) {
 	if x.Dim() != m.cfg.Dim || known < 0 || known > m.cfg.Dim {
 		return nil, fmt.Errorf("made: inpaint %d known pixels of %d-pixel images (model: %d)", known, x.Dim(), m.cfg.Dim)
 	}
-	return m.generate(job{n: x.N, seed: seed, masks: []int{0}, known: x, nKnown: known})
+	return m.generate(job{n: x.N, seed: seed, masks: m.sameOrder(), known: x, nKnown: known})
 }

@@ -55,7 +55,7 @@ func (m *MADE) inpaintView(req model.ViewRequest) (*model.Grid, error) {
 		return nil, err
 	}
 	out := &data.Images{N: rows * viewCols, H: m.cfg.H, W: m.cfg.W, C: 1}
-	order := m.maskSets[0].Order
+	order := m.maskSets[m.sets()[0]].Order
 	for r := range rows {
 		shown := append([]float32{}, req.Input.Image(r)...)
 		for _, px := range order[known:] {
