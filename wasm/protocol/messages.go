@@ -15,6 +15,7 @@ const (
 	OpResume = "resume" // Resume training.
 	OpStop   = "stop"   // Stop training (keeps the trained model's last samples on screen).
 	OpCancel = "cancel" // Cancel whatever long operation runs: a load or a training run.
+	OpScore  = "score"  // Score Pixels (one binary image) under the loaded model: its NLL and percentile.
 )
 
 // Kinds of responses.
@@ -22,6 +23,7 @@ const (
 	KindHello    = "hello"    // The worker is up: Models lists what it can load.
 	KindLoaded   = "loaded"   // Model is loaded on Backend; Views lists its views.
 	KindGrid     = "grid"     // Grid describes the pixels sent beside the message.
+	KindScore    = "score"    // Score answers a score request.
 	KindProgress = "progress" // A long operation's Stage, Done of Total.
 	KindTrain    = "train"    // Training progress: Step, new Losses, StepsPerSec, Training.
 	KindDone     = "done"     // The request ID finished; Cancelled says how.
@@ -59,12 +61,19 @@ type Request struct {
 	Temp    float64 `json:"temp,omitempty"`
 	View    string  `json:"view,omitempty"`
 	Steps   int     `json:"steps,omitempty"`
+	// Mask and Ens pick the mask sets of an autoregressive model (MADE): Ens consecutive sets
+	// from Mask, ensembled. Models without mask sets ignore them.
+	Mask int `json:"mask,omitempty"`
+	Ens  int `json:"ens,omitempty"`
+	// Pixels is the image to score (OpScore): one '0' or '1' per pixel, row by row.
+	Pixels string `json:"pixels,omitempty"`
 }
 
 // ModelInfo describes a model the worker can load.
 type ModelInfo struct {
-	Name  string `json:"name"`
-	About string `json:"about"`
+	Name   string `json:"name"`
+	Family string `json:"family"`
+	About  string `json:"about"`
 }
 
 // ViewInfo describes one view of the loaded model.
@@ -81,6 +90,22 @@ type GridInfo struct {
 	H      int    `json:"h"`
 	N      int    `json:"n"`
 	Cols   int    `json:"cols"`
+	// Step of Steps: a grid streamed while it is being drawn (MADE samples pixel by pixel) has
+	// Step < Steps, the finished one Step == Steps; grids that are not streamed have both 0.
+	Step  int `json:"step,omitempty"`
+	Steps int `json:"steps,omitempty"`
+}
+
+// Partial says whether the grid is an intermediate frame of a streamed one.
+func (g GridInfo) Partial() bool { return g.Step < g.Steps }
+
+// ScoreInfo is how likely the model finds an image, next to the page's test digits.
+type ScoreInfo struct {
+	NLL        float64 `json:"nll"`        // −log p(x) in nats
+	Percentile float64 `json:"percentile"` // % of the test digits with a lower NLL (0..100)
+	Of         int     `json:"of"`         // how many test digits
+	Median     float64 `json:"median"`     // their median NLL, for scale
+	Masks      []int   `json:"masks"`      // the mask sets it was computed with
 }
 
 // Response is one message from the worker to the app. ID is the request it answers (0: none).
@@ -93,7 +118,13 @@ type Response struct {
 	Backend  string      `json:"backend,omitempty"`
 	Fallback string      `json:"fallback,omitempty"` // why the worker is not on ONNX Runtime Web
 	Views    []ViewInfo  `json:"views,omitempty"`
-	Grid     *GridInfo   `json:"grid,omitempty"`
+	Family   string      `json:"family,omitempty"`
+	// Masks is the loaded model's number of mask sets (MADE); 0 for models without.
+	Masks int `json:"masks,omitempty"`
+	// TrainAbout says what the Train button trains for this model ("" when it can't).
+	TrainAbout string     `json:"trainAbout,omitempty"`
+	Score      *ScoreInfo `json:"score,omitempty"`
+	Grid       *GridInfo  `json:"grid,omitempty"`
 	// Fetched lists what the worker has fetched so far ("URL HTTP-status"), from its resource
 	// timing: the page's own network log does not show a worker's requests.
 	Fetched []string `json:"fetched,omitempty"`

@@ -21,6 +21,7 @@ const (
 	MinTemp      = 0.05
 	MaxTemp      = 3.0
 	ViewSamples  = "" // the main grid shows samples, not a view
+	MaxMasks     = 64 // mask sets a link may name (the worker clamps to the model's own K)
 )
 
 // State is what the URL query holds.
@@ -31,11 +32,13 @@ type State struct {
 	Temp    float64 // sampling temperature, MinTemp..MaxTemp
 	View    string  // ViewSamples or the name of a view of the model
 	Backend string  // "" (ONNX Runtime Web, falling back to Go) or "go"
+	Mask    int     // first mask set of an autoregressive model, 0..MaxMasks-1
+	Ens     int     // how many mask sets to ensemble, 1..MaxMasks
 }
 
 // DefaultState is the page's state for an empty query.
 func DefaultState() State {
-	return State{Model: DefaultModel, Seed: DefaultSeed, N: DefaultN, Temp: DefaultTemp}
+	return State{Model: DefaultModel, Seed: DefaultSeed, N: DefaultN, Temp: DefaultTemp, Ens: 1}
 }
 
 // ParseState reads a URL query ("model=vae-digits&seed=1&n=64", with or without "?"). Each
@@ -96,14 +99,28 @@ func ParseState(rawQuery string) (s State, problems []string) {
 			problems = append(problems, fmt.Sprintf("Backend %s is unknown (onnx or go); using the default.", quote(v)))
 		}
 	}
+	if v, ok := last(q, "mask"); ok {
+		var p string
+		s.Mask, p = clampInt("Mask set", v, 0, MaxMasks-1, 0)
+		if p != "" {
+			problems = append(problems, p)
+		}
+	}
+	if v, ok := last(q, "ens"); ok {
+		var p string
+		s.Ens, p = clampInt("Ensemble size", v, 1, MaxMasks, 1)
+		if p != "" {
+			problems = append(problems, p)
+		}
+	}
 	if s.Backend == "onnx" {
 		s.Backend = "" // the default: written out only when it is "go"
 	}
 	return s, problems
 }
 
-// Query writes the state as a URL query in a fixed order, leaving out view and backend when
-// they have their defaults.
+// Query writes the state as a URL query in a fixed order, leaving out view, backend, mask and
+// ens when they have their defaults.
 func (s State) Query() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "model=%s&seed=%d&n=%d&t=%s", url.QueryEscape(s.Model), s.Seed, s.N, strconv.FormatFloat(s.Temp, 'g', -1, 64))
@@ -112,6 +129,12 @@ func (s State) Query() string {
 	}
 	if s.Backend != "" {
 		b.WriteString("&backend=" + url.QueryEscape(s.Backend))
+	}
+	if s.Mask != 0 {
+		fmt.Fprintf(&b, "&mask=%d", s.Mask)
+	}
+	if s.Ens != 1 {
+		fmt.Fprintf(&b, "&ens=%d", s.Ens)
 	}
 	return b.String()
 }
@@ -130,6 +153,36 @@ func ClampN(v string) (n int, problem string) {
 		return MaxN, fmt.Sprintf("n=%d is too large; showing %d samples (the most).", i, MaxN)
 	}
 	return int(i), ""
+}
+
+// clampInt parses a whole number for the setting called what and clamps it into lo..hi (def when
+// it is not a number); problem is "" when v was fine.
+func clampInt(what, v string, lo, hi, def int) (n int, problem string) {
+	i, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	switch {
+	case err != nil && isDigits(strings.TrimSpace(v)):
+		return hi, fmt.Sprintf("%s %s is too large; using %d.", what, quote(v), hi)
+	case err != nil:
+		return def, fmt.Sprintf("%s %s is not a whole number; using %d.", what, quote(v), def)
+	case i < int64(lo):
+		return lo, fmt.Sprintf("%s %d is too small; using %d.", what, i, lo)
+	case i > int64(hi):
+		return hi, fmt.Sprintf("%s %d is too large; using %d.", what, i, hi)
+	}
+	return int(i), ""
+}
+
+// ClampMasks fits a mask selection to a model with k mask sets: first into 0..k-1, ens into
+// 1..k. problem is "" when nothing changed.
+func ClampMasks(first, ens, k int) (int, int, string) {
+	if k < 1 {
+		return 0, 1, ""
+	}
+	f, e := min(max(first, 0), k-1), min(max(ens, 1), k)
+	if f != first || e != ens {
+		return f, e, fmt.Sprintf("The model has %d mask sets; using set %d and an ensemble of %d.", k, f, e)
+	}
+	return f, e, ""
 }
 
 // ClampTemp clamps a temperature into MinTemp..MaxTemp (NaN gives the default).

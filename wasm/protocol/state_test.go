@@ -17,8 +17,8 @@ func TestParseStateDefaults(t *testing.T) {
 }
 
 func TestParseStateGood(t *testing.T) {
-	s, problems := ParseState("?model=vae-digits&seed=18446744073709551615&n=256&t=0.5&view=traverse&backend=go")
-	want := State{Model: "vae-digits", Seed: math.MaxUint64, N: 256, Temp: 0.5, View: "traverse", Backend: "go"}
+	s, problems := ParseState("?model=vae-digits&seed=18446744073709551615&n=256&t=0.5&view=traverse&backend=go&mask=3&ens=2")
+	want := State{Model: "vae-digits", Seed: math.MaxUint64, N: 256, Temp: 0.5, View: "traverse", Backend: "go", Mask: 3, Ens: 2}
 	if s != want || len(problems) != 0 {
 		t.Fatalf("got %+v %q, want %+v", s, problems, want)
 	}
@@ -48,6 +48,13 @@ func TestParseStateAbsurd(t *testing.T) {
 		{"view=../x", func(s State) bool { return s.View == ViewSamples }, "not a view name"},
 		{"backend=cuda", func(s State) bool { return s.Backend == "" }, "Backend"},
 		{"n=%zz", func(s State) bool { return s.N == DefaultN }, "malformed"},
+		{"mask=-1", func(s State) bool { return s.Mask == 0 }, "too small"},
+		{"mask=64", func(s State) bool { return s.Mask == MaxMasks-1 }, "too large"},
+		{"mask=99999999999999999999", func(s State) bool { return s.Mask == MaxMasks-1 }, "too large"},
+		{"mask=x", func(s State) bool { return s.Mask == 0 }, "not a whole number"},
+		{"ens=0", func(s State) bool { return s.Ens == 1 }, "too small"},
+		{"ens=1e3", func(s State) bool { return s.Ens == 1 }, "not a whole number"},
+		{"ens=65", func(s State) bool { return s.Ens == MaxMasks }, "too large"},
 	}
 	for _, c := range cases {
 		s, problems := ParseState(c.query)
@@ -78,8 +85,9 @@ func TestParseStateLastValueWins(t *testing.T) {
 func TestQueryRoundTrip(t *testing.T) {
 	for _, s := range []State{
 		DefaultState(),
-		{Model: "vae-digits", Seed: 42, N: 9, Temp: 0.75, View: "interpolate"},
-		{Model: "m_2", Seed: math.MaxUint64, N: 256, Temp: MinTemp, Backend: "go"},
+		{Model: "vae-digits", Seed: 42, N: 9, Temp: 0.75, View: "interpolate", Ens: 1},
+		{Model: "m_2", Seed: math.MaxUint64, N: 256, Temp: MinTemp, Backend: "go", Ens: 1},
+		{Model: "made-digits", Seed: 3, N: 16, Temp: 1, Mask: 2, Ens: 3},
 	} {
 		got, problems := ParseState(s.Query())
 		if got != s || len(problems) != 0 {
@@ -105,5 +113,16 @@ func TestMessagesJSON(t *testing.T) {
 	b, _ = json.Marshal(resp)
 	if !strings.Contains(string(b), `"grid":{"target":"main"`) || strings.Contains(string(b), "losses") {
 		t.Fatalf("unexpected encoding %s", b)
+	}
+}
+
+func TestClampMasks(t *testing.T) {
+	for _, c := range []struct{ first, ens, k, f, e int }{
+		{0, 1, 4, 0, 1}, {3, 4, 4, 3, 4}, {7, 9, 4, 3, 4}, {-2, 0, 4, 0, 1}, {5, 5, 0, 0, 1},
+	} {
+		f, e, p := ClampMasks(c.first, c.ens, c.k)
+		if f != c.f || e != c.e || (p == "") != (f == c.first && e == c.ens || c.k < 1) {
+			t.Errorf("ClampMasks(%d, %d, %d) = %d, %d, %q; want %d, %d", c.first, c.ens, c.k, f, e, p, c.f, c.e)
+		}
 	}
 }
