@@ -27,7 +27,9 @@ const initKey = "flow_actnorm_init"
 // SetInitMode makes the ActNorm layers of the graph being built compute their parameters from the
 // batch and store them (the Exec writes the variables back): run one such graph on a first batch
 // before training.
-func SetInitMode(scope *gm.Scope, g *graph.Graph) { scope.Store().RootScope().SetGraphParam(g, initKey, true) }
+func SetInitMode(scope *gm.Scope, g *graph.Graph) {
+	scope.Store().RootScope().SetGraphParam(g, initKey, true)
+}
 
 func (ActNorm) params(scope *gm.Scope, x *Node) (b, s *Node) {
 	c := x.Shape().Dimensions[x.Rank()-1]

@@ -1,0 +1,83 @@
+package flow
+
+import (
+	"fmt"
+
+	"genlab/core/data"
+	"genlab/core/model"
+)
+
+// Views are the image flow's pictures beyond samples.
+func (r *RealNVP) Views() []model.View {
+	return []model.View{
+		{Name: "interpolate", Title: "Interpolation in z between pairs of test faces (ends: the faces' own reconstructions)", Needs: "test", Run: r.interpolate},
+		{Name: "layers", Title: "Layer by layer: a sample (left), the output of every layer x → z (shown through the logistic), z (right)", Run: r.layerByLayer},
+		{Name: "temperature", Title: "Temperature: each row draws at T = 0, 0.25, 0.5, 0.75, 1 (left to right)", Run: r.temperatures},
+	}
+}
+
+const viewCols = 10
+
+func (r *RealNVP) interpolate(req model.ViewRequest) (*model.Grid, error) {
+	if req.Input == nil || req.Input.N < 2 {
+		return nil, fmt.Errorf("interpolate needs at least two test images")
+	}
+	rows := max(1, min(8, req.N/viewCols, req.Input.N/2))
+	ends, err := r.Encode(data.Subset(req.Input, 0, 2*rows))
+	if err != nil {
+		return nil, err
+	}
+	d := r.cfg.Dims()
+	z := make([]float32, 0, rows*viewCols*d)
+	for row := range rows {
+		a, b := ends[2*row*d:(2*row+1)*d], ends[(2*row+1)*d:(2*row+2)*d]
+		for c := range viewCols {
+			t := float32(c) / float32(viewCols-1)
+			for i := range d {
+				z = append(z, (1-t)*a[i]+t*b[i])
+			}
+		}
+	}
+	im, err := r.Generate(z, rows*viewCols)
+	if err != nil {
+		return nil, err
+	}
+	return &model.Grid{Images: im, Cols: viewCols}, nil
+}
+
+// layerByLayer draws samples at temperature 0.7 and runs them forward, showing every layer's
+// output: how the flow turns a face into Gaussian noise, one coupling at a time.
+func (r *RealNVP) layerByLayer(req model.ViewRequest) (*model.Grid, error) {
+	cols := len(r.flow) + 1
+	rows := max(1, min(4, req.N/cols))
+	x, err := r.Sample(model.SampleOptions{N: rows, Seed: req.Seed, Temperature: 0.7})
+	if err != nil {
+		return nil, err
+	}
+	pix, err := model.Call(r.layers, model.F32(x.Pix, rows, r.cfg.Dims()))
+	if err != nil {
+		return nil, err
+	}
+	im := &data.Images{N: rows * cols, H: r.cfg.Side, W: r.cfg.Side, C: r.cfg.Channels, Pix: pix}
+	return &model.Grid{Images: im, Cols: cols}, nil
+}
+
+func (r *RealNVP) temperatures(req model.ViewRequest) (*model.Grid, error) {
+	temps := []float32{0, 0.25, 0.5, 0.75, 1}
+	rows := max(1, min(8, req.N/len(temps)))
+	d := r.cfg.Dims()
+	base := model.Normals(model.Rand(req.Seed), rows*d)
+	z := make([]float32, 0, rows*len(temps)*d)
+	for row := range rows {
+		for _, t := range temps {
+			for _, v := range base[row*d : (row+1)*d] {
+				z = append(z, t*v)
+			}
+		}
+	}
+	im, err := r.Generate(z, rows*len(temps))
+	if err != nil {
+		return nil, err
+	}
+	return &model.Grid{Images: im, Cols: len(temps)}, nil
+}
