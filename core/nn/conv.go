@@ -50,12 +50,15 @@ var ForceIm2col = false
 
 // convIm2col computes the convolution as one matmul: the k·k shifted (strided) views of the padded
 // input are concatenated on the channel axis into patches [B·Ho·Wo, k·k·Cin], whose column order
-// (dy, dx, cin) matches the kernel reshaped to [k·k·Cin, Cout]. Its gradient is GoMLX's autodiff
-// of slices, concatenation and a matmul: all fast on the Go backend.
+// (dy, dx, cin) matches the kernel reshaped to [k·k·Cin, Cout].
 //
-// Strided views are taken without strided slices, whose gradient (an interior-padded Pad) the Go
-// backend runs slowly: the padded input is reshaped into its stride×stride phases
-// [B, Hp/s, s, Wp/s, s, C], and view (dy, dx) is a unit-stride window of phase (dy%s, dx%s).
+// Every data movement is a Pad (positive to pad, negative to crop): the Go backend runs Pad and
+// Concatenate as block copies but Slice element by element, and its gradient of a Slice or a Pad
+// is the other one. So the views, the concatenation and the matmul carry their own gradients
+// (vjp.go): crops ↔ pads, and a weight gradient that transposes the small operand.
+//
+// Strided views are taken from the padded input reshaped into its stride×stride phases
+// [B, Hp/s, s, Wp/s, s, C]: view (dy, dx) is a unit-stride window of phase (dy%s, dx%s).
 func convIm2col(x, w *Node, stride int) *Node {
 	dims := x.Shape().Dimensions
 	b, h, wd, cin := dims[0], dims[1], dims[2], dims[3]
@@ -65,33 +68,21 @@ func convIm2col(x, w *Node, stride int) *Node {
 	// Pad to (ho−1)·s + k rows (what the windows read), rounded up to a multiple of s.
 	hp := roundUp((ho-1)*stride+k, stride)
 	wp := roundUp((wo-1)*stride+k, stride)
-	xp := x
-	if hp != h || wp != wd || p > 0 {
-		xp = graph.Pad(x, graph.ScalarZero(x.Graph(), x.DType()),
-			graph.PadAxis{}, graph.PadAxis{Start: p, End: hp - h - p}, graph.PadAxis{Start: p, End: wp - wd - p}, graph.PadAxis{})
-	}
+	xp := padCrop(x, []int{0, p, p, 0}, []int{0, hp - h - p, wp - wd - p, 0})
 	views := make([]*Node, 0, k*k)
-	if stride == 1 {
-		for dy := range k {
-			for dx := range k {
-				views = append(views, graph.Slice(xp, graph.AxisRange(),
-					graph.AxisRange(dy, dy+ho), graph.AxisRange(dx, dx+wo), graph.AxisRange()))
+	phases := graph.Reshape(xp, b, hp/stride, stride, wp/stride, stride, cin)
+	for dy := range k {
+		for dx := range k {
+			if stride == 1 && dy == p && dx == p { // the centre view is x: no copy, and no gradient to pad back
+				views = append(views, graph.Reshape(x, b*ho*wo, cin))
+				continue
 			}
-		}
-	} else {
-		phases := graph.Reshape(xp, b, hp/stride, stride, wp/stride, stride, cin)
-		for dy := range k {
-			for dx := range k {
-				v := graph.Slice(phases, graph.AxisRange(),
-					graph.AxisRange(dy/stride, dy/stride+ho), graph.AxisElem(dy%stride),
-					graph.AxisRange(dx/stride, dx/stride+wo), graph.AxisElem(dx%stride),
-					graph.AxisRange())
-				views = append(views, graph.Reshape(v, b, ho, wo, cin))
-			}
+			v := crop(phases, []int{0, dy / stride, dy % stride, dx / stride, dx % stride, 0},
+				[]int{b, ho, 1, wo, 1, cin})
+			views = append(views, graph.Reshape(v, b*ho*wo, cin))
 		}
 	}
-	patches := graph.Reshape(graph.Concatenate(views, -1), b*ho*wo, k*k*cin)
-	y := graph.Dot(patches, graph.Reshape(w, k*k*cin, cout)).Product()
+	y := matmul(concat(views), graph.Reshape(w, k*k*cin, cout))
 	return graph.Reshape(y, b, ho, wo, cout)
 }
 

@@ -136,3 +136,38 @@ func TestGoBackendUsesIm2col(t *testing.T) {
 		t.Fatalf("backend %q does not use im2col", g.Backend().Name())
 	}
 }
+
+// The im2col convolution's hand-written gradients (vjp.go), checked against central finite
+// differences of a non-linear loss, for the input and the kernel, at strides 1 and 2.
+func TestIm2colGradientFiniteDifferences(t *testing.T) {
+	b := goBackend(t)
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, stride := range []int{1, 2} {
+		xv, wv := model.Normals(rng, 1*5*4*2), model.Normals(rng, 3*3*2*3)
+		exec := gm.MustNewExec(b, gm.NewStore(), func(_ *gm.Scope, x, w *graph.Node) []*graph.Node {
+			y := convIm2col(x, w, stride)
+			l := graph.ReduceAllSum(graph.Mul(y, graph.Sin(y)))
+			return append([]*graph.Node{l}, graph.Gradient(l, x, w)...)
+		})
+		loss := func(xv, wv []float32) float64 {
+			return float64(tensors.ToScalar[float32](exec.MustExec(model.F32(xv, 1, 5, 4, 2), model.F32(wv, 3, 3, 2, 3))[0]))
+		}
+		outs := exec.MustExec(model.F32(xv, 1, 5, 4, 2), model.F32(wv, 3, 3, 2, 3))
+		for which, vals := range [][]float32{xv, wv} {
+			grad := tensors.MustCopyFlatData[float32](outs[1+which])
+			for i := range vals {
+				const h = 1e-2
+				orig := vals[i]
+				vals[i] = orig + h
+				lp := loss(xv, wv)
+				vals[i] = orig - h
+				lm := loss(xv, wv)
+				vals[i] = orig
+				fd := (lp - lm) / (2 * h)
+				if math.Abs(fd-float64(grad[i])) > 2e-2*(1+math.Abs(fd)) {
+					t.Fatalf("stride %d, d/d%s[%d]: autodiff %g, finite differences %g", stride, []string{"x", "w"}[which], i, grad[i], fd)
+				}
+			}
+		}
+	}
+}
