@@ -36,6 +36,9 @@ type SampleOptions struct {
 	N           int
 	Seed        uint64
 	Temperature float64
+	// Steps is the number of sampling steps of iterative samplers (diffusion: DDIM steps, T
+	// for DDPM); other families ignore it.
+	Steps int
 }
 
 // Metrics are named scalar results, e.g. {"nll_nats": 88.1}.

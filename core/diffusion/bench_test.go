@@ -1,0 +1,68 @@
+package diffusion
+
+import (
+	"encoding/json"
+	"os"
+	"syscall"
+	"testing"
+	"time"
+
+	"genlab/core/data"
+	"genlab/core/model"
+)
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// TestStepTime measures training and sampling speed of a config (DIFFUSION_BENCH=<config JSON>
+// or "digits"), in wall and CPU time (the machine is shared); skipped unless asked for.
+func TestStepTime(t *testing.T) {
+	arg := os.Getenv("DIFFUSION_BENCH")
+	if arg == "" {
+		t.Skip("set DIFFUSION_BENCH to a config JSON or 'digits'")
+	}
+	cfg := DigitsConfig
+	if arg != "digits" {
+		if err := json.Unmarshal([]byte(arg), &cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, _ := model.NewBackend("go")
+	spec, _ := model.Lookup("ddpm-digits")
+	d, err := New(b, spec, cfg, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	params := 0
+	for v := range d.store.IterVariables() {
+		params += v.Shape().Size()
+	}
+	t.Logf("%d parameters (%.2f MB)", params, float64(params)*4/1e6)
+	x := &data.Images{N: spec.BatchSize, H: 28, W: 28, C: 1, Pix: make([]float32, spec.BatchSize*784)}
+	rng := model.Rand(1)
+	if _, err := d.TrainStep(x, rng); err != nil {
+		t.Fatal(err)
+	}
+	const n = 3
+	start, cpu := time.Now(), cpuTime()
+	for range n {
+		if _, err := d.TrainStep(x, rng); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("train step (batch %d): %v wall, %v CPU", spec.BatchSize, time.Since(start)/n, (cpuTime()-cpu)/n)
+	xs := model.Normals(rng, 16*784)
+	if _, err := d.Eps(xs, 500); err != nil {
+		t.Fatal(err)
+	}
+	start, cpu = time.Now(), cpuTime()
+	for range n {
+		if _, err := d.Eps(xs, 500); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("ε-network on 16 images: %v wall, %v CPU per sampling step", time.Since(start)/n, (cpuTime()-cpu)/n)
+}
