@@ -25,6 +25,7 @@ func cmdEval(args []string) error {
 	backendName := fs.String("backend", "go", "compute backend")
 	quality := fs.Int("quality", 0, "also score N generated samples with the digit classifier (inception_score, fd)")
 	classifierPath := fs.String("classifier", eval.ClassifierWeights, "weights of the judge for --quality")
+	steps := fs.Int("steps", 0, "sampling steps for --quality (diffusion: DDIM steps, T for DDPM; 0: the model's default); implies --quality 5000 for digit diffusion models")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -50,6 +51,12 @@ func cmdEval(args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkSteps(m, *steps); err != nil {
+		return err
+	}
+	if *steps > 0 && *quality == 0 && spec.Data == "mnist" {
+		*quality = 5000
+	}
 	test, err := loadData(spec, *dataDir, "test", *limit)
 	if err != nil {
 		return err
@@ -67,12 +74,15 @@ func cmdEval(args []string) error {
 		return err
 	}
 	if *quality > 0 {
-		q, err := sampleQuality(backend, m, *dataDir, *quality)
+		q, err := sampleQuality(backend, m, *dataDir, *quality, *steps)
 		if err != nil {
 			return err
 		}
 		for k, v := range q {
 			met[k] = v
+		}
+		if *steps > 0 {
+			met["sample_steps"] = float64(*steps)
 		}
 	}
 	out := map[string]any{"model": spec.Name, "split": "test", "n": test.N, "seconds": time.Since(start).Seconds()}
@@ -97,7 +107,7 @@ func cmdEval(args []string) error {
 
 // sampleQuality scores n samples of a digit model with the pretrained classifier.
 // The reference is the grey test set, as the judge was trained on grey digits.
-func sampleQuality(backend compute.Backend, m model.Model, dataDir string, n int) (model.Metrics, error) {
+func sampleQuality(backend compute.Backend, m model.Model, dataDir string, n, steps int) (model.Metrics, error) {
 	if m.Spec().Data != "mnist" {
 		return nil, fmt.Errorf("--quality scores digit models; %s draws %s", m.Spec().Name, m.Spec().Data)
 	}
@@ -109,10 +119,26 @@ func sampleQuality(backend compute.Backend, m model.Model, dataDir string, n int
 	if err != nil {
 		return nil, err
 	}
-	samples, err := eval.DrawSamples(m, n, 1, func(done, n int) { fmt.Fprintf(os.Stderr, "\rsampled %d/%d", done, n) })
+	samples, err := eval.DrawSamplesWith(m, n, model.SampleOptions{Seed: 1, Steps: steps}, func(done, n int) { fmt.Fprintf(os.Stderr, "\rsampled %d/%d", done, n) })
 	fmt.Fprint(os.Stderr, "\r")
 	if err != nil {
 		return nil, err
 	}
 	return judge.Score(samples)
+}
+
+// checkSteps validates --steps against the model: only iterative samplers (diffusion) take it,
+// between 1 and their number of diffusion steps T.
+func checkSteps(m model.Model, steps int) error {
+	if steps == 0 {
+		return nil
+	}
+	if err := checkRange("--steps", steps, 1, 100_000); err != nil {
+		return err
+	}
+	it, ok := m.(interface{ MaxSampleSteps() int })
+	if !ok {
+		return fmt.Errorf("--steps applies to iterative samplers (diffusion models); %s samples in one pass", m.Spec().Name)
+	}
+	return checkRange("--steps", steps, 1, it.MaxSampleSteps())
 }

@@ -20,6 +20,7 @@ func cmdSample(args []string) error {
 	cols := fs.Int("cols", 0, "images per row (default: square-ish)")
 	zoom := fs.Int("zoom", 2, "pixel zoom (1..16)")
 	backendName := fs.String("backend", "go", "compute backend")
+	steps := fs.Int("steps", 0, "sampling steps (diffusion: DDIM steps, T for DDPM; 0: the model's default)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -40,9 +41,12 @@ func cmdSample(args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkSteps(m, *steps); err != nil {
+		return err
+	}
 	var grid *model.Grid
 	if *view == "" {
-		im, err := m.Sample(model.SampleOptions{N: *n, Seed: *seed, Temperature: *temp})
+		im, err := m.Sample(model.SampleOptions{N: *n, Seed: *seed, Temperature: *temp, Steps: *steps})
 		if err != nil {
 			return err
 		}

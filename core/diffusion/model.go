@@ -309,6 +309,9 @@ func (d *Diffusion) SamplerFor(steps int) Sampler {
 	return Sampler{Steps: steps, Eta: d.cfg.Eta}
 }
 
+// MaxSampleSteps is the most sampling steps Sample takes: T (which means DDPM).
+func (d *Diffusion) MaxSampleSteps() int { return d.cfg.T }
+
 // sampleChunk bounds the batch of one reverse chain (the U-Net's activations grow with it).
 const sampleChunk = 100
 

@@ -65,10 +65,18 @@ func (j *Judge) Classify(images *data.Images) ([]int, error) {
 // DrawSamples draws n samples from m in chunks (seeds seed, seed+1, …) so that memory stays
 // bounded whatever n is.
 func DrawSamples(m model.Model, n int, seed uint64, progress func(done, n int)) (*data.Images, error) {
+	return DrawSamplesWith(m, n, model.SampleOptions{Seed: seed}, progress)
+}
+
+// DrawSamplesWith is DrawSamples with the other sampling options (temperature, steps) of opt;
+// opt.Seed is the first chunk's seed and opt.N is ignored.
+func DrawSamplesWith(m model.Model, n int, opt model.SampleOptions, progress func(done, n int)) (*data.Images, error) {
 	const chunk = 500
 	var out *data.Images
+	seed := opt.Seed
 	for done := 0; done < n; done += chunk {
-		im, err := m.Sample(model.SampleOptions{N: min(chunk, n-done), Seed: seed + uint64(done/chunk)})
+		opt.N, opt.Seed = min(chunk, n-done), seed+uint64(done/chunk)
+		im, err := m.Sample(opt)
 		if err != nil {
 			return nil, err
 		}
