@@ -343,8 +343,8 @@ func TestUNetModel(t *testing.T) {
 		}
 	}
 
-	for _, bad := range []string{`{"net":"cnn"}`, `{"net":"unet","h":7,"w":7,"c":1,"timeDim":8,"channels":[4,8],"blocks":1,"groups":2,"patch":1,"T":10,"schedule":"linear"}`,
-		`{"net":"mlp","h":1,"w":1,"c":2,"timeDim":8,"hidden":[8],"T":10,"schedule":"linear","ema":1}`, `{"net":"mlp"`} {
+	for _, bad := range []string{`{"net":"cnn"}`, `{"h":7,"w":7,"patch":1}`, `{"patch":3}`, `{"ema":1}`, `{"T":0}`,
+		`{"schedule":"quadratic"}`, `{"sampleSteps":5000}`, `{"channels":[]}`, `{"timeDim":7}`, `{"net":"mlp"`} {
 		if _, err := model.New(be, "ddpm-digits", []byte(bad), 1); err == nil {
 			t.Errorf("config %s accepted", bad)
 		}

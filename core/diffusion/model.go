@@ -140,9 +140,8 @@ type Diffusion struct {
 
 func factory(def Config) model.Factory {
 	return func(backend compute.Backend, spec model.Spec, config json.RawMessage, seed uint64) (model.Model, error) {
-		cfg := def
+		cfg := def // A partial config JSON overrides the defaults it names.
 		if len(config) > 0 {
-			cfg = Config{}
 			if err := json.Unmarshal(config, &cfg); err != nil {
 				return nil, fmt.Errorf("diffusion config: %w", err)
 			}
@@ -289,12 +288,6 @@ func (d *Diffusion) Eps(x []float32, t int) ([]float32, error) {
 		ts[i] = float32(t)
 	}
 	return model.Call(d.epsNet, model.F32(x, d.dataDims(n)...), model.F32(ts, n))
-}
-
-// DefaultSampler is what Sample uses for steps = 0: the config's DDIM steps and η (DDPM when the
-// config says 0 steps).
-func (d *Diffusion) DefaultSampler() Sampler {
-	return d.SamplerFor(0)
 }
 
 // SamplerFor is the sampler of `--steps`: 0 is the default, T is DDPM ancestral sampling, any

@@ -94,9 +94,8 @@ func (c Config) unetEps(scope *gm.Scope, x, temb *Node) *Node {
 			h = c.resBlock(scope.In("up%d_%d", i, b), h, temb, c.Channels[i])
 		}
 		if i > 0 {
+			// Sizes halve exactly on the way down (Validate), so 2× restores the skip's size.
 			h = nn.Conv2D(scope.In("upsample%d", i), nn.Upsample2x(h), c.Channels[i-1], 3, 1)
-			// An odd size (7 → 14 is fine, but 7 ← 4 is not) would need a crop; Validate
-			// refuses image sizes that do not halve evenly.
 		}
 	}
 	h = silu(groupNorm(scope.In("out_norm"), h, c.Groups))
