@@ -129,3 +129,24 @@ crashtest:
 
 loadtest: web
 	scripts/loadtest.sh
+
+# Performance, natively and in headless Chromium side by side with TensorFlow.js, in one run:
+# writes docs/performance.md and prints one JSON object as its last line (bench/main.go).
+# Run `make ort-native` first for the native ONNX Runtime rows (reported absent otherwise).
+.PHONY: bench
+BENCH_SRC := $(shell find bench -name '*.go') $(CORE_SRC) go.mod go.sum
+
+bench: web build/serve build/bench build/bench-native-simd build/bench-native build/bench.wasm
+	build/bench --data $(DATA)
+
+build/bench: $(BENCH_SRC)
+	$(GO) build -o $@ ./bench
+
+build/bench-native-simd: $(BENCH_SRC)
+	$(NATIVE) $(GO) build -o $@ ./bench/native
+
+build/bench-native: $(BENCH_SRC)
+	GOEXPERIMENT= $(GO) build -o $@ ./bench/native
+
+build/bench.wasm: $(BENCH_SRC)
+	$(WASM) $(GO) build $(WASMFLAGS) -o $@ ./bench/wasm
