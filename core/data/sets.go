@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // The data directory is laid out like ../shared/datasets (see its README):
@@ -20,16 +21,19 @@ var idxSetDirs = map[string]string{"mnist": "mnist", "shapes": "four-shapes"}
 // idxSplitPrefixes maps a split to the file prefix the original MNIST release uses.
 var idxSplitPrefixes = map[string]string{"train": "train", "test": "t10k"}
 
-// Load reads one split of a set from dir: set is "mnist", "shapes" or "faces"; split is "train"
-// or "test", and for faces also "all". Labelled sets come with Labels, faces without.
+// Load reads one split of a set from dir: set is "mnist", "shapes" or "faces", or a toy 2-D
+// density of Toy2DNames (drawn, not read: see toyset.go); split is "train" or "test", and for
+// faces also "all". Labelled sets come with Labels, faces without.
 func Load(dir, set, split string) (*Images, error) {
-	switch set {
-	case "mnist", "shapes":
+	switch {
+	case set == "mnist" || set == "shapes":
 		return loadIDX(dir, set, split)
-	case "faces":
+	case set == "faces":
 		return loadFaces(dir, split)
+	case IsToy2D(set):
+		return loadToy(set, split)
 	}
-	return nil, fmt.Errorf("data: unknown set %q (valid: mnist, shapes, faces)", set)
+	return nil, fmt.Errorf("data: unknown set %q (valid: mnist, shapes, faces, %s)", set, strings.Join(Toy2DNames, ", "))
 }
 
 // Subset returns images start..end-1 of im as a view sharing its memory. It panics when the range

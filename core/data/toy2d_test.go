@@ -87,3 +87,33 @@ func TestToy2DErrors(t *testing.T) {
 		t.Errorf("n = 0: %v, %v", p, err)
 	}
 }
+
+// Load serves the toy densities as 1×1×2 "images": fixed train and test draws that differ.
+func TestLoadToy(t *testing.T) {
+	for _, name := range Toy2DNames {
+		train, err := Load("no-such-dir", name, "train")
+		if err != nil {
+			t.Fatal(err)
+		}
+		test, err := Load("no-such-dir", name, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if train.H != 1 || train.W != 1 || train.C != 2 || train.N != toyTrainPoints || test.N != toyTestPoints {
+			t.Fatalf("%s: train %dx%dx%dx%d, test %d points", name, train.N, train.H, train.W, train.C, test.N)
+		}
+		again, _ := Load("", name, "train")
+		if !slices.Equal(train.Pix, again.Pix) {
+			t.Errorf("%s: two loads of train differ", name)
+		}
+		if slices.Equal(train.Pix[:2*toyTestPoints], test.Pix) {
+			t.Errorf("%s: test points are the first train points", name)
+		}
+	}
+	if _, err := Load("", "moons", "all"); err == nil || !strings.Contains(err.Error(), "split") {
+		t.Errorf("split all of a toy set: err = %v", err)
+	}
+	if _, err := Load("", "blobs", "train"); err == nil || !strings.Contains(err.Error(), "moons") {
+		t.Errorf("unknown set: err = %v, want the valid names", err)
+	}
+}

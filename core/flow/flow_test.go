@@ -307,3 +307,38 @@ func TestDequantizeAndBitsPerDim(t *testing.T) {
 		t.Errorf("bits/dim of the uniform density = %v, want 8", bpd[0])
 	}
 }
+
+// Each mask keeps exactly its half: those values pass unchanged, all the others move.
+func TestMasksKeepTheirHalf(t *testing.T) {
+	const h, w, c = 4, 6, 2
+	net := ConvNet(4, 0)
+	for _, m := range []Mask{Checkerboard, TopBottom, LeftRight, ChannelWise} {
+		for parity := range 2 {
+			r := newRig(t, Coupling{Mask: m, Parity: parity, Net: net}, []int{1, h, w, c}, 11)
+			x := randomInput(rand.New(rand.NewPCG(4, 4)), []int{1, h, w, c})
+			xv := tensors.MustCopyFlatData[float64](x)
+			z, _ := r.forward(x)
+			for i := range h {
+				for j := range w {
+					for k := range c {
+						var first bool
+						switch m {
+						case Checkerboard:
+							first = (i+j)%2 == 0
+						case TopBottom:
+							first = i < h/2
+						case LeftRight:
+							first = j < w/2
+						case ChannelWise:
+							first = k < c/2
+						}
+						idx := (i*w+j)*c + k
+						if kept := first == (parity == 0); kept != (z[idx] == xv[idx]) {
+							t.Fatalf("%s/%d at (%d,%d,%d): kept=%v but x=%v z=%v", m, parity, i, j, k, kept, xv[idx], z[idx])
+						}
+					}
+				}
+			}
+		}
+	}
+}

@@ -220,10 +220,37 @@ func (c Coupling) join(keep, changed *Node) *Node {
 func (c Coupling) maskedScaleShift(scope *gm.Scope, x *Node) (s, t *Node) {
 	x.AssertRank(4)
 	d := x.Shape().Dimensions
+	if c.Mask == Checkerboard {
+		return c.checkerScaleShift(scope, x)
+	}
 	keep := SpatialMask(x.Graph(), x.DType(), c.Mask, c.Parity, d[1], d[2])
 	s, t = scaleShift(scope, c.Net, graph.Mul(x, keep), d[3])
 	change := graph.OneMinus(keep)
 	return graph.Mul(s, change), graph.Mul(t, change)
+}
+
+// checkerScaleShift is maskedScaleShift for the checkerboard, computed at half resolution: in
+// every 2×2 block the kept pixels are the diagonal pair (parity 0: top-left and bottom-right) and
+// the changed ones the other pair, so after a squeeze the kept pixels are 2C channels of an
+// H/2×W/2 image. The net runs there (a quarter of the positions of a full-resolution masked net,
+// none of them wasted on zeroed inputs) and its outputs are unsqueezed back into place.
+func (c Coupling) checkerScaleShift(scope *gm.Scope, x *Node) (s, t *Node) {
+	ch := channels(x)
+	blocks := graph.Split(squeeze(x), -1, 4) // (dy, dx) = (0,0), (0,1), (1,0), (1,1)
+	keep := []*Node{blocks[0], blocks[3]}
+	if c.Parity == 1 {
+		keep = []*Node{blocks[1], blocks[2]}
+	}
+	sh, th := scaleShift(scope, c.Net, graph.Concatenate(keep, -1), 2*ch)
+	place := func(v *Node) *Node {
+		halves := graph.Split(v, -1, 2)
+		zero := graph.ZerosLike(halves[0])
+		if c.Parity == 0 {
+			return unsqueeze(graph.Concatenate([]*Node{zero, halves[0], halves[1], zero}, -1))
+		}
+		return unsqueeze(graph.Concatenate([]*Node{halves[0], zero, zero, halves[1]}, -1))
+	}
+	return place(sh), place(th)
 }
 
 // scaleShift runs the net on h and splits its output into the bounded log-scale and the shift of

@@ -10,9 +10,10 @@ import (
 	"genlab/core/nn"
 )
 
-// ConvNet is the conditioner of image couplings, a small ResNet: a 3×3 convolution to hidden
-// channels, blocks residual blocks (ReLU, 3×3, ReLU, 3×3, added back), ReLU and a zero-initialised
-// 3×3 convolution to the outputs (so the coupling starts as the identity). Convolutions are
+// ConvNet is the conditioner of image couplings, Glow's net with optional residual depth: a 3×3
+// convolution to hidden channels, blocks residual blocks (ReLU, 3×3, ReLU, 3×3, added back), a
+// ReLU'd 1×1 convolution, and a zero-initialised 3×3 convolution to the outputs (so the coupling
+// starts as the identity). The 1×1 layer gives width where it is cheap. Convolutions are
 // nn.Conv2D: im2col on the Go backend.
 func ConvNet(hidden, blocks int) Net {
 	return func(scope *gm.Scope, h *Node, out int) *Node {
@@ -22,6 +23,7 @@ func ConvNet(hidden, blocks int) Net {
 			r = nn.Conv2D(scope.In("block%d_b", i), activation.Relu(r), hidden, 3, 1)
 			y = graph.Add(y, r)
 		}
+		y = nn.Conv2D(scope.In("mid"), activation.Relu(y), hidden, 1, 1)
 		return nn.Conv2D(scope.In("out").WithInitializer(initializer.Zero), activation.Relu(y), out, 3, 1)
 	}
 }
