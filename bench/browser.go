@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"net"
 	"os"
+	"regexp"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/chromedp/chromedp"
@@ -99,9 +101,12 @@ type countingProxy struct {
 }
 
 type sent struct {
-	at time.Time
-	n  int64
+	at   time.Time
+	n    int64
+	path string // of the request answered
 }
+
+var requestLine = regexp.MustCompile(`(?m)^[A-Z]+ (\S+) HTTP/1\.[01]\r?$`)
 
 func startProxy(target string) (*countingProxy, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -128,13 +133,33 @@ func (p *countingProxy) serve(client net.Conn, target string) {
 		return
 	}
 	defer server.Close()
-	go func() { _, _ = io.Copy(server, client) }()
+	// The path of the last request on this connection: HTTP/1.1 without pipelining answers each
+	// request before the next is sent, so response bytes belong to it.
+	var path atomic.Value
+	path.Store("?")
+	go func() {
+		buf := make([]byte, 16<<10)
+		for {
+			n, err := client.Read(buf)
+			if n > 0 {
+				if m := requestLine.FindSubmatch(buf[:n]); m != nil {
+					path.Store(string(m[1]))
+				}
+				if _, werr := server.Write(buf[:n]); werr != nil {
+					return
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
 	buf := make([]byte, 64<<10)
 	for {
 		n, err := server.Read(buf)
 		if n > 0 {
 			p.mu.Lock()
-			p.log = append(p.log, sent{time.Now(), int64(n)})
+			p.log = append(p.log, sent{time.Now(), int64(n), path.Load().(string)})
 			p.mu.Unlock()
 			if _, werr := client.Write(buf[:n]); werr != nil {
 				return
@@ -152,15 +177,19 @@ func (p *countingProxy) reset() {
 	p.mu.Unlock()
 }
 
-// bytesUntil is the number of bytes sent to the browser up to t.
-func (p *countingProxy) bytesUntil(t time.Time) int64 {
+// bytesUntil is the number of bytes sent to the browser up to t, in all and by request path
+// (query left out).
+func (p *countingProxy) bytesUntil(t time.Time) (int64, map[string]int64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var total int64
+	byPath := map[string]int64{}
 	for _, s := range p.log {
 		if !s.at.After(t) {
 			total += s.n
+			path, _, _ := strings.Cut(s.path, "?")
+			byPath[path] += s.n
 		}
 	}
-	return total
+	return total, byPath
 }

@@ -146,6 +146,18 @@ func (r *Report) markdown() string {
 		p("| bytes sent to the browser until then (headers included, workers included) | %d |\n", br.FirstGridBytes)
 		p("| main-thread requestAnimationFrame interval while training %d steps (%s, %.1f steps/s): p95 / max over %d frames | %s / %s ms |\n",
 			br.PageTrainSteps, br.PageBackend, br.PageStepsPerSec, br.Frames, f1(br.FrameP95Ms), f1(br.FrameMaxMs))
+		if len(br.FirstGridByPath) > 0 {
+			paths := make([]string, 0, len(br.FirstGridByPath))
+			for path := range br.FirstGridByPath {
+				paths = append(paths, path)
+			}
+			sort.Slice(paths, func(i, j int) bool { return br.FirstGridByPath[paths[i]] > br.FirstGridByPath[paths[j]] })
+			p("\nWhat was transferred before the first grid (bytes on the wire, headers included):\n\n| path | bytes |\n|---|---|\n")
+			for _, path := range paths {
+				p("| %s | %d |\n", path, br.FirstGridByPath[path])
+			}
+			p("\n| measure | value |\n|---|---|\n")
+		}
 		names := make([]string, 0, len(br.GridMs))
 		for name := range br.GridMs {
 			names = append(names, name)

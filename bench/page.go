@@ -24,15 +24,16 @@ type Browser struct {
 	MLPForwardMs   map[string]float64 `json:"mlp_forward_ms,omitempty"`
 	MLPRaw         map[string]any     `json:"mlp_raw,omitempty"` // each worker's full answer
 
-	FirstGridMs     float64   `json:"first_grid_ms,omitempty"` // median of the cold loads
-	FirstGridRuns   []float64 `json:"first_grid_runs_ms,omitempty"`
-	FirstGridBytes  int64     `json:"first_grid_bytes,omitempty"` // of the median load
-	FrameP95Ms      float64   `json:"frame_p95_ms_training,omitempty"`
-	FrameMaxMs      float64   `json:"frame_max_ms_training,omitempty"`
-	Frames          int       `json:"frames_training,omitempty"`
-	PageTrainSteps  int       `json:"page_train_steps,omitempty"`
-	PageStepsPerSec float64   `json:"page_train_steps_per_s,omitempty"`
-	PageBackend     string    `json:"page_backend,omitempty"`
+	FirstGridMs     float64          `json:"first_grid_ms,omitempty"` // median of the cold loads
+	FirstGridRuns   []float64        `json:"first_grid_runs_ms,omitempty"`
+	FirstGridBytes  int64            `json:"first_grid_bytes,omitempty"` // of the median load
+	FirstGridByPath map[string]int64 `json:"first_grid_bytes_by_path,omitempty"`
+	FrameP95Ms      float64          `json:"frame_p95_ms_training,omitempty"`
+	FrameMaxMs      float64          `json:"frame_max_ms_training,omitempty"`
+	Frames          int              `json:"frames_training,omitempty"`
+	PageTrainSteps  int              `json:"page_train_steps,omitempty"`
+	PageStepsPerSec float64          `json:"page_train_steps_per_s,omitempty"`
+	PageBackend     string           `json:"page_backend,omitempty"`
 
 	GridMs map[string]float64 `json:"grid_ms,omitempty"` // model → median request-to-grid ms
 	GridN  map[string]int     `json:"grid_n,omitempty"`  // samples in that grid
@@ -154,8 +155,9 @@ func (r *Report) page(chromium string) {
 
 	// 1. First grid, cold: a fresh browser profile each time.
 	type load struct {
-		ms    float64
-		bytes int64
+		ms     float64
+		bytes  int64
+		byPath map[string]int64
 	}
 	var loads []load
 	var b *browser
@@ -188,7 +190,8 @@ func (r *Report) page(chromium string) {
 			return
 		}
 		at := time.UnixMicro(int64((t.Origin + t.Grid) * 1000))
-		loads = append(loads, load{t.Grid, proxy.bytesUntil(at)})
+		total, byPath := proxy.bytesUntil(at)
+		loads = append(loads, load{t.Grid, total, byPath})
 	}
 	defer b.close()
 	slices.SortFunc(loads, func(a, b load) int { return int(a.ms - b.ms) })
@@ -196,7 +199,7 @@ func (r *Report) page(chromium string) {
 		r.Browser.FirstGridRuns = append(r.Browser.FirstGridRuns, l.ms)
 	}
 	med := loads[len(loads)/2]
-	r.Browser.FirstGridMs, r.Browser.FirstGridBytes = med.ms, med.bytes
+	r.Browser.FirstGridMs, r.Browser.FirstGridBytes, r.Browser.FirstGridByPath = med.ms, med.bytes, med.byPath
 
 	// 2. Frames on the main thread while the page trains (in its worker).
 	r.frames(b)
@@ -264,6 +267,9 @@ func (r *Report) grids(b *browser, base string) {
 	for _, name := range names {
 		if _, err := os.Stat(filepath.Join("pretrained", name, "weights.bin")); err != nil {
 			continue // the page has nothing to sample from
+		}
+		if spec, err := model.Lookup(name); err == nil && spec.Family == "classifier" {
+			continue // scores samples, draws none
 		}
 		n := gridN(name)
 		progress("page: %s, %d samples…", name, n)
