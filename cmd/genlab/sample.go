@@ -57,7 +57,11 @@ func cmdSample(args []string) error {
 	if *cols > 0 {
 		grid.Cols = *cols
 	}
-	if err := plot.WritePNG(*out, plot.Grid(grid.Images, grid.Cols, *zoom)); err != nil {
+	img := plot.Grid(grid.Images, grid.Cols, *zoom)
+	if plot.IsPoints(grid.Images) { // 2-D models sample points: draw them on [-4, 4]²
+		img = plot.Scatter(grid.Images.Pix, 128*(*zoom), 4)
+	}
+	if err := plot.WritePNG(*out, img); err != nil {
 		return err
 	}
 	fmt.Printf("wrote %d images of %s to %s\n", grid.Images.N, m.Spec().Name, *out)
