@@ -183,3 +183,17 @@ func TestRealNVPBadInput(t *testing.T) {
 		t.Error("Evaluate took 4x4 images")
 	}
 }
+
+// The report's mask study: every spatial mask builds and trains (counts are configurable too).
+func TestRealNVPMaskConfigs(t *testing.T) {
+	for _, mask := range []string{"checkerboard", "top-bottom", "left-right"} {
+		m := tinyRealNVP(t, `{"side":8,"channels":3,"checker1":3,"channel":2,"checker2":2,"mask":"`+mask+`","hidden":4,"blocks":0,"alpha":0.05}`)
+		if n := len(m.flow); n != 1+2*(3+2+2)+2 {
+			t.Errorf("%s: %d layers, want logit + 7 × (coupling, actnorm) + squeeze + unsqueeze", mask, n)
+		}
+		loss, err := m.TrainStep(smoothImages(4), model.Rand(1))
+		if err != nil || math.IsNaN(loss) || loss < 0 {
+			t.Errorf("%s: loss %v, err %v", mask, loss, err)
+		}
+	}
+}
