@@ -70,7 +70,7 @@ type Flow2D struct {
 	gen     *gm.Exec // z [B,2] -> x [B,2]
 	stepper *model.Stepper
 	stale   bool
-	ready   bool
+	actnorm actNormInit
 }
 
 // New2D builds a 2-D flow with fresh weights; config (JSON of Config2D) may be nil.
@@ -93,11 +93,7 @@ func New2D(backend compute.Backend, spec model.Spec, config json.RawMessage, see
 		if _, err := m.nll.Call(tensors.FromShape(shapes.Make(dtypes.Float32, 1, 2))); err != nil {
 			return err
 		}
-		v, err := m.store.RootScope().CreateVariable(initialisedVar, tensors.FromScalar(float32(0)))
-		if err == nil {
-			v.SetTrainable(false)
-		}
-		return err
+		return addInitFlag(m.store)
 	})
 	if err != nil {
 		return nil, err
@@ -147,29 +143,11 @@ func (m *Flow2D) TrainStep(batch *data.Images, _ *rand.Rand) (float64, error) {
 	if err := checkPoints(batch); err != nil {
 		return 0, err
 	}
-	if !m.ready {
-		v := m.store.GetVariable("/" + initialisedVar)
-		t, err := v.Value()
-		if err != nil {
-			return 0, err
-		}
-		if tensors.MustCopyFlatData[float32](t)[0] != 1 {
-			f := m.flow
-			err := model.Guard(func() error {
-				_, err := gm.CallOnce(m.backend, m.store, func(scope *gm.Scope, x *graph.Node) *graph.Node {
-					SetInitMode(scope, x.Graph())
-					return graph.ReduceAllMean(nll(scope, f, x))
-				}, model.F32(batch.Pix, batch.N, 2))
-				if err == nil {
-					err = v.SetValue(tensors.FromScalar(float32(1)))
-				}
-				return err
-			})
-			if err != nil {
-				return 0, err
-			}
-		}
-		m.ready = true
+	f := m.flow
+	if err := m.actnorm.run(m.backend, m.store, func(scope *gm.Scope, in []*graph.Node) *graph.Node {
+		return nll(scope, f, in[0])
+	}, model.F32(batch.Pix, batch.N, 2)); err != nil {
+		return 0, err
 	}
 	m.stale = true
 	return m.stepper.Step(model.F32(batch.Pix, batch.N, 2))

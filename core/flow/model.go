@@ -37,12 +37,8 @@ type RealNVP struct {
 	layers  *gm.Exec // pix -> each layer's output as an image
 	stepper *model.Stepper
 	stale   bool // Trained since the inference graphs were compiled.
-	ready   bool // ActNorm initialised from data (or loaded).
+	actnorm actNormInit
 }
-
-// initialisedVar marks, in checkpoints, that the ActNorm layers were initialised from data, so a
-// resumed run does not initialise them again.
-const initialisedVar = "actnorm_initialised"
 
 // New builds a RealNVP with fresh weights; config (JSON of Config) may be nil.
 func New(backend compute.Backend, spec model.Spec, config json.RawMessage, seed uint64) (model.Model, error) {
@@ -67,12 +63,7 @@ func New(backend compute.Backend, spec model.Spec, config json.RawMessage, seed 
 		if _, err := r.bpd.Call(zeros, zeros); err != nil {
 			return err
 		}
-		v, err := r.store.RootScope().CreateVariable(initialisedVar, tensors.FromScalar(float32(0)))
-		if err != nil {
-			return err
-		}
-		v.SetTrainable(false)
-		return nil
+		return addInitFlag(r.store)
 	})
 	if err != nil {
 		return nil, err
@@ -120,34 +111,6 @@ func (r *RealNVP) fresh() error {
 	return model.Guard(r.buildInference)
 }
 
-// initialise sets the ActNorm parameters from the first training batch, unless a checkpoint says
-// it was done.
-func (r *RealNVP) initialise(pix, u *tensors.Tensor) error {
-	if r.ready {
-		return nil
-	}
-	v := r.store.GetVariable("/" + initialisedVar)
-	if v != nil {
-		if t, err := v.Value(); err == nil && tensors.MustCopyFlatData[float32](t)[0] == 1 {
-			r.ready = true
-			return nil
-		}
-	}
-	c, f := r.cfg, r.flow
-	err := model.Guard(func() error {
-		_, err := gm.CallOnce(r.backend, r.store, func(scope *gm.Scope, pix, u *graph.Node) *graph.Node {
-			SetInitMode(scope, pix.Graph())
-			return graph.ReduceAllMean(c.bitsPerDim(scope, f, pix, u))
-		}, pix, u)
-		if err == nil && v != nil {
-			err = v.SetValue(tensors.FromScalar(float32(1)))
-		}
-		return err
-	})
-	r.ready, r.stale = err == nil, true
-	return err
-}
-
 // uniforms draws dequantisation noise.
 func uniforms(rng *rand.Rand, n int) []float32 {
 	u := make([]float32, n)
@@ -172,7 +135,10 @@ func (r *RealNVP) TrainStep(batch *data.Images, rng *rand.Rand) (float64, error)
 	}
 	d := r.cfg.Dims()
 	u := uniforms(rng, batch.N*d)
-	if err := r.initialise(model.F32(batch.Pix, batch.N, d), model.F32(u, batch.N, d)); err != nil {
+	c, f := r.cfg, r.flow
+	if err := r.actnorm.run(r.backend, r.store, func(scope *gm.Scope, in []*graph.Node) *graph.Node {
+		return c.bitsPerDim(scope, f, in[0], in[1])
+	}, model.F32(batch.Pix, batch.N, d), model.F32(u, batch.N, d)); err != nil {
 		return 0, err
 	}
 	r.stale = true
