@@ -41,7 +41,7 @@ func (m *MADE) inpaintView(req model.ViewRequest) (*model.Grid, error) {
 	if req.Input == nil || req.Input.N == 0 {
 		return nil, fmt.Errorf("inpaint needs test images")
 	}
-	rows := min(req.Input.N, max(1, req.N/viewCols))
+	rows := min(req.Input.N, max(4, req.N/viewCols)) // at least a few rows, even for a small n
 	d, known := m.cfg.Dim, m.cfg.Dim/2
 	// Each test image repeated 9 times, then all completed in one batch.
 	rep := &data.Images{N: rows * (viewCols - 1), H: m.cfg.H, W: m.cfg.W, C: 1}

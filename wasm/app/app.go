@@ -37,6 +37,9 @@ type app struct {
 	models        []protocol.ModelInfo
 	views         []protocol.ViewInfo
 	loaded        string // model loaded in the worker, "" before the first load
+	family        string // its family ("vae", "made", ...)
+	masks         int    // its number of mask sets (MADE), 0 for models without
+	trainAbout    string // what Train trains for it, "" when it can't be trained here
 	backend       string
 	fallback      string
 	workerFetched []string // the worker's resource loads, for tests
@@ -55,7 +58,13 @@ type app struct {
 	workerUpMs   float64 // page navigation to the worker's hello (its wasm compiled and started)
 	loadMs       float64 // the worker's time to fetch, build and compile the model
 	gridHash     string  // FNV-1a of the main grid's pixels, for tests of reproducibility
+	frames       int     // streamed frames of the newest main picture received (MADE's animation)
 	redraw       bool
+
+	pad        pad                 // the drawing pad
+	scoreID    int                 // the pending score request, 0 when none
+	score      *protocol.ScoreInfo // the drawing's last score
+	scoreError string
 
 	trainID     int
 	trainState  string // "" before any training, then trainStarting or protocol.Train*
@@ -131,11 +140,22 @@ func (a *app) onResponse(r protocol.Response, pix []byte) {
 	case protocol.KindLoaded:
 		a.loadingID, a.stage = 0, ""
 		a.loaded, a.backend, a.fallback, a.views = r.Model, r.Backend, r.Fallback, r.Views
+		a.family, a.masks, a.trainAbout = r.Family, r.Masks, r.TrainAbout
 		a.workerFetched = r.Fetched
 		a.loadMs = r.Ms
 		a.fillViews()
 		a.checkView()
+		a.checkMasks()
+		a.showFamily()
 		a.show()
+		a.score = nil
+		a.scoreDrawing() // a drawing on the pad is scored by the new model
+		a.showScore()
+	case protocol.KindScore:
+		if r.ID == a.scoreID {
+			a.scoreID, a.score, a.stage = 0, r.Score, ""
+			a.showScore()
+		}
 	case protocol.KindGrid:
 		a.onGrid(r, pix)
 	case protocol.KindTrain:
@@ -177,6 +197,10 @@ func (a *app) onResponse(r protocol.Response, pix []byte) {
 			a.trainWait.reject(r.Error)
 			a.trainWait = nil
 		}
+		if r.ID != 0 && r.ID == a.scoreID {
+			a.scoreID, a.scoreError, a.stage = 0, r.Error, ""
+			a.showScore()
+		}
 		if a.main.pix == nil && a.loadingID == 0 {
 			a.phase = "error" // nothing to show and nothing coming
 		}
@@ -198,6 +222,10 @@ func (a *app) onGrid(r protocol.Response, pix []byte) {
 		return // an answer to a request the user has since replaced
 	}
 	a.main = p
+	if g.Partial() {
+		a.frames++
+		return
+	}
 	a.lastSampleMs = a.now() - a.sentAt[r.ID]
 	a.workerMs = r.Ms
 	h := fnv.New64a()
@@ -223,10 +251,11 @@ func (a *app) show() {
 	}
 	s := a.state
 	if s.View == protocol.ViewSamples {
-		a.mainID = a.send(protocol.Request{Op: protocol.OpSample, Seed: s.Seed, N: s.N, Temp: s.Temp})
+		a.mainID = a.send(protocol.Request{Op: protocol.OpSample, Seed: s.Seed, N: s.N, Temp: s.Temp, Mask: s.Mask, Ens: s.Ens})
 	} else {
-		a.mainID = a.send(protocol.Request{Op: protocol.OpView, View: s.View, Seed: s.Seed, N: s.N})
+		a.mainID = a.send(protocol.Request{Op: protocol.OpView, View: s.View, Seed: s.Seed, N: s.N, Mask: s.Mask, Ens: s.Ens})
 	}
+	a.frames = 0
 }
 
 // checkModel replaces an unknown model (from a hand-edited link) by the default one.
@@ -261,6 +290,19 @@ func (a *app) checkView() {
 	a.notice(fmt.Sprintf("%s has no view %q; showing samples.", a.loaded, a.state.View))
 	a.state.View = protocol.ViewSamples
 	a.writeURL()
+}
+
+// checkMasks fits the link's mask selection to the loaded model's mask sets.
+func (a *app) checkMasks() {
+	if a.masks == 0 {
+		return
+	}
+	var problem string
+	a.state.Mask, a.state.Ens, problem = protocol.ClampMasks(a.state.Mask, a.state.Ens, a.masks)
+	if problem != "" {
+		a.notice(problem)
+		a.writeURL()
+	}
 }
 
 // fail is for errors that leave nothing working. It is called from outside onResponse and the

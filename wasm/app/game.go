@@ -64,6 +64,9 @@ func (g *game) Update() error {
 			(*img).WritePixels(p.pix)
 		}
 		*title = p.info.Title
+		if p.info.Partial() {
+			*title = fmt.Sprintf("%s · pixel %d of %d", p.info.Title, p.info.Step, p.info.Steps)
+		}
 		a.redraw = true
 	}
 	upload(&a.main, &g.mainImg, &g.mainTitle)
@@ -127,17 +130,18 @@ func (g *game) drawTraining(dst *ebiten.Image) {
 	a := g.a
 	const x, y, w, h = 580, 16, 360, 530
 	g.rect(dst, x, y, w, h, colPanel)
-	title := "Train a small VAE here"
+	title := "Train a small model here"
 	if a.trainState != "" {
 		title = fmt.Sprintf("Training (%s): step %d of %d", a.trainState, a.trainStep, a.trainTotal)
 	}
 	g.text(dst, title, x+12, y+10, 14, colText)
 	if a.trainState == "" {
-		for i, line := range []string{
-			"Train starts a fresh VAE (784-256-16) on 5,000",
-			"digits, here in this tab. Watch the loss fall and",
-			"the samples below turn from noise into digits.",
-		} {
+		about := "Train starts " + a.trainAbout + " on 5,000 digits, here in this tab. " +
+			"Watch the loss fall and the samples below turn from noise into digits."
+		if a.trainAbout == "" {
+			about = "The page has no small version of " + a.loaded + " to train."
+		}
+		for i, line := range wrap(about, 50) {
 			g.text(dst, line, x+12, y+40+float64(i)*20, 13, colMuted)
 		}
 		return

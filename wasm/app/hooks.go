@@ -71,9 +71,23 @@ func (a *app) status() map[string]any {
 		"n":             a.state.N,
 		"temp":          a.state.Temp,
 		"view":          a.state.View,
+		"family":        a.family,
+		"masks":         a.masks,
+		"mask":          a.state.Mask,
+		"ens":           a.state.Ens,
+		"frames":        a.frames,
+		"score":         a.scoreResult(),
 		"training":      a.trainResult(),
 		"workerFetched": jsStrings(a.workerFetched),
 	}
+}
+
+// scoreResult is the drawing's last score ({nll, percentile, of, median}), or null.
+func (a *app) scoreResult() any {
+	if a.score == nil {
+		return nil
+	}
+	return map[string]any{"nll": a.score.NLL, "percentile": a.score.Percentile, "of": a.score.Of, "median": a.score.Median}
 }
 
 func (a *app) trainResult() map[string]any {

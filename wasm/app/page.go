@@ -41,8 +41,19 @@ func (a *app) on(id, event string, fn func(target js.Value)) {
 func (a *app) bindControls() {
 	a.on("model", "change", func(t js.Value) {
 		a.state.Model, a.state.View = t.Get("value").String(), protocol.ViewSamples
+		a.state.Mask, a.state.Ens = 0, 1
 		a.writeURL()
 		a.load()
+	})
+	// MADE's mask sets: which one to start from, how many to ensemble. Samples, the view shown
+	// and the drawing's score follow.
+	a.on("mask", "change", func(t js.Value) {
+		a.state.Mask, a.state.Ens, _ = protocol.ClampMasks(atoi(t), a.state.Ens, a.masks)
+		a.maskChanged()
+	})
+	a.on("ens", "change", func(t js.Value) {
+		a.state.Mask, a.state.Ens, _ = protocol.ClampMasks(a.state.Mask, atoi(t), a.masks)
+		a.maskChanged()
 	})
 	a.on("seed", "change", func(t js.Value) {
 		seed, err := strconv.ParseUint(strings.TrimSpace(t.Get("value").String()), 10, 64)
@@ -90,7 +101,21 @@ func (a *app) bindControls() {
 	a.on("stop", "click", func(js.Value) { a.send(protocol.Request{Op: protocol.OpStop}) })
 	a.on("cancel", "click", func(js.Value) { a.send(protocol.Request{Op: protocol.OpCancel}) })
 	a.on("save", "click", func(js.Value) { a.savePNG() })
+	a.bindPad()
 	a.syncControls()
+}
+
+// atoi reads a select's value (its options are whole numbers; anything else reads as 0).
+func atoi(sel js.Value) int {
+	i, _ := strconv.Atoi(sel.Get("value").String())
+	return i
+}
+
+func (a *app) maskChanged() {
+	a.syncControls()
+	a.writeURL()
+	a.show()
+	a.scoreDrawing()
 }
 
 // startTraining asks the worker to train a fresh model for steps steps.
@@ -117,6 +142,67 @@ func (a *app) syncControls() {
 	set("n", "value", a.state.N)
 	set("temp", "value", a.state.Temp)
 	set("temp-value", "textContent", strconv.FormatFloat(a.state.Temp, 'g', -1, 64))
+	set("mask", "value", strconv.Itoa(a.state.Mask))
+	set("ens", "value", strconv.Itoa(a.state.Ens))
+}
+
+// showFamily shows what belongs to the loaded model's family: its explanation (an element
+// .about[data-family=F], or the model's one-line description for families the page has no text
+// for), MADE's mask controls and drawing pad, and what Train trains.
+func (a *app) showFamily() {
+	known := false
+	for _, e := range jsArray(a.doc.Call("querySelectorAll", ".about[data-family]")) {
+		f := e.Get("dataset").Get("family").String()
+		show := f == a.family
+		known = known || show
+		e.Set("hidden", !show)
+	}
+	if e := a.el("about-generic"); e.Truthy() {
+		e.Set("hidden", known)
+		for _, m := range a.models {
+			if m.Name == a.loaded {
+				e.Set("textContent", m.About+".")
+			}
+		}
+	}
+	for _, id := range []string{"made-controls", "draw"} {
+		if e := a.el(id); e.Truthy() {
+			e.Set("hidden", a.masks == 0)
+		}
+	}
+	a.fillMasks()
+	if e := a.el("train"); e.Truthy() {
+		title := "The page has no small version of " + a.loaded + " to train"
+		if a.trainAbout != "" {
+			title = "Train " + a.trainAbout + " on 5,000 digits in this tab"
+		}
+		e.Set("title", title)
+	}
+}
+
+// fillMasks lists the loaded model's mask sets and ensemble sizes in their selects.
+func (a *app) fillMasks() {
+	fill := func(id string, from, to int, label func(int) string) {
+		sel := a.el(id)
+		if !sel.Truthy() {
+			return
+		}
+		sel.Set("innerHTML", "")
+		for i := from; i <= to; i++ {
+			opt := a.doc.Call("createElement", "option")
+			opt.Set("value", strconv.Itoa(i))
+			opt.Set("textContent", label(i))
+			sel.Call("appendChild", opt)
+		}
+	}
+	fill("mask", 0, a.masks-1, func(i int) string { return fmt.Sprintf("set %d", i) })
+	fill("ens", 1, a.masks, func(i int) string {
+		if i == 1 {
+			return "1 (single)"
+		}
+		return fmt.Sprintf("%d sets", i)
+	})
+	a.syncControls()
 }
 
 // fillModels lists the worker's models in the select.
@@ -174,10 +260,10 @@ func (a *app) refresh() {
 	}
 	ready := a.loaded != ""
 	enable("model", a.models != nil)
-	for _, id := range []string{"seed", "reseed", "n", "temp", "sample", "save"} {
+	for _, id := range []string{"seed", "reseed", "n", "temp", "sample", "save", "mask", "ens"} {
 		enable(id, ready)
 	}
-	enable("train", a.models != nil && !running && !paused)
+	enable("train", a.models != nil && !running && !paused && (a.loaded == "" || a.trainAbout != ""))
 	enable("pause", running && a.trainState == protocol.TrainRunning)
 	enable("resume", paused)
 	enable("stop", running || paused)

@@ -25,13 +25,17 @@ type worker struct {
 	// cancelled is raised by the message handler as soon as a Cancel arrives, so that a running
 	// load sees it, and lowered when the Cancel is dequeued: nothing older is running by then.
 	cancelled atomic.Bool
+	// newestMain is the id of the newest request for the main picture (sample or view), raised
+	// as it arrives, so that a streaming animation can skip frames nobody will see.
+	newestMain atomic.Int64
 
 	backends backends
 	m        model.Model // the loaded pretrained model, nil before the first load
 	name     string      // its name
 	backend  string      // the backend it runs on
 	test     *data.Images
-	train    *trainer // nil when no training run exists
+	train    *trainer             // nil when no training run exists
+	testNLL  map[string][]float64 // sorted NLLs of the test digits, by model and mask sets (score)
 }
 
 func main() {
@@ -40,7 +44,7 @@ func main() {
 	var models []protocol.ModelInfo
 	for _, n := range model.Names() {
 		spec, _ := model.Lookup(n)
-		models = append(models, protocol.ModelInfo{Name: n, About: spec.About})
+		models = append(models, protocol.ModelInfo{Name: n, Family: spec.Family, About: spec.About})
 	}
 	post(protocol.Response{Kind: protocol.KindHello, Models: models}, nil)
 	w.loop()
@@ -56,6 +60,9 @@ func (w *worker) onMessage(_ js.Value, args []js.Value) any {
 	}
 	if req.Op == protocol.OpCancel {
 		w.cancelled.Store(true)
+	}
+	if req.Op == protocol.OpSample || req.Op == protocol.OpView {
+		w.newestMain.Store(int64(req.ID))
 	}
 	select {
 	case w.inbox <- req:
@@ -97,6 +104,10 @@ func (w *worker) handle(req protocol.Request) {
 		}
 	case protocol.OpView:
 		if err := w.view(req); err != nil {
+			fail(err)
+		}
+	case protocol.OpScore:
+		if err := w.score(req); err != nil {
 			fail(err)
 		}
 	case protocol.OpTrain:

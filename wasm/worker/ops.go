@@ -75,7 +75,8 @@ func (w *worker) load(req protocol.Request) error {
 		views = append(views, protocol.ViewInfo{Name: v.Name, Title: v.Title})
 	}
 	post(protocol.Response{ID: req.ID, Kind: protocol.KindLoaded, Model: req.Model, Backend: used,
-		Fallback: fallback, Views: views, Ms: msSince(start), Fetched: fetched()}, nil)
+		Fallback: fallback, Views: views, Ms: msSince(start), Fetched: fetched(),
+		Family: m.Spec().Family, Masks: w.masksOf(), TrainAbout: trainConfigs[req.Model].about}, nil)
 	return nil
 }
 
@@ -91,6 +92,11 @@ func (w *worker) sample(req protocol.Request) error {
 	}
 	n, _ := protocol.ClampN(fmt.Sprint(req.N))
 	temp := protocol.ClampTemp(req.Temp)
+	title := fmt.Sprintf("%d samples · seed %d · temperature %g", n, req.Seed, temp)
+	w.useMasks(req)
+	if ar, ok := w.m.(autoregressive); ok {
+		return w.animate(req, ar, model.SampleOptions{N: n, Seed: req.Seed, Temperature: temp}, title)
+	}
 	start := time.Now()
 	var im *data.Images
 	err := model.Guard(func() (err error) {
@@ -100,7 +106,6 @@ func (w *worker) sample(req protocol.Request) error {
 	if err != nil {
 		return err
 	}
-	title := fmt.Sprintf("%d samples · seed %d · temperature %g", n, req.Seed, temp)
 	sendGrid(req.ID, protocol.TargetMain, title, &model.Grid{Images: im, Cols: squareCols(n)}, start)
 	return nil
 }
@@ -111,6 +116,7 @@ func (w *worker) view(req protocol.Request) error {
 		return fmt.Errorf("no model is loaded yet")
 	}
 	n, _ := protocol.ClampN(fmt.Sprint(req.N))
+	w.useMasks(req)
 	var names []string
 	for _, v := range w.m.Views() {
 		names = append(names, v.Name)
@@ -165,8 +171,14 @@ func (w *worker) testImages(n int) (*data.Images, error) {
 
 // sendGrid renders a grid to RGBA and posts it, pixels transferred.
 func sendGrid(id int, target, title string, g *model.Grid, start time.Time) {
+	sendStep(id, target, title, g, start, 0, 0)
+}
+
+// sendStep is sendGrid for a grid streamed while it is drawn: step of steps done.
+func sendStep(id int, target, title string, g *model.Grid, start time.Time, step, steps int) {
 	img := plot.Grid(g.Images, g.Cols, 1)
-	info := &protocol.GridInfo{Target: target, Title: title, W: img.Rect.Dx(), H: img.Rect.Dy(), N: g.Images.N, Cols: g.Cols}
+	info := &protocol.GridInfo{Target: target, Title: title, W: img.Rect.Dx(), H: img.Rect.Dy(), N: g.Images.N, Cols: g.Cols,
+		Step: step, Steps: steps}
 	post(protocol.Response{ID: id, Kind: protocol.KindGrid, Grid: info, Ms: msSince(start)}, img.Pix)
 }
 

@@ -17,9 +17,15 @@ import (
 )
 
 // In-page training: a fresh, smaller model than the pretrained one, so that a few dozen steps
-// on a laptop already show the loss falling and the samples turning into digits.
-var trainConfigs = map[string]json.RawMessage{
-	"vae-digits": json.RawMessage(`{"dim":784,"hidden":[256],"latent":16}`),
+// on a laptop already show the loss falling and the samples turning into digits. The Train
+// button trains the loaded model's entry; models without one can't be trained in the page.
+var trainConfigs = map[string]struct {
+	config json.RawMessage
+	about  string // what the page says it trains
+}{
+	"vae-digits": {json.RawMessage(`{"dim":784,"hidden":[256],"latent":16}`), "a fresh VAE (784-256-16)"},
+	// One mask set: with several, a few hundred steps give each too few updates to show.
+	"made-digits": {json.RawMessage(`{"hidden":[256],"masks":1}`), "a fresh MADE (784-256-784 + direct, 1 mask set)"},
 }
 
 const (
@@ -63,6 +69,10 @@ func (w *worker) newTrainer(req protocol.Request) (*trainer, error) {
 	if spec.Data != "mnist" {
 		return nil, fmt.Errorf("the page ships training images of mnist only, not %s", spec.Data)
 	}
+	cfg, ok := trainConfigs[name]
+	if !ok {
+		return nil, fmt.Errorf("%s can't be trained in the page (it has no small configuration here)", name)
+	}
 	post(protocol.Response{ID: req.ID, Kind: protocol.KindProgress, Stage: "fetching training digits", Total: 2}, nil)
 	raw, err := fetchBytes(trainImageURL)
 	if err != nil {
@@ -89,7 +99,7 @@ func (w *worker) newTrainer(req protocol.Request) (*trainer, error) {
 	t.backend, _, err = w.backends.run(req.Backend, func(be compute.Backend) error {
 		t.batcher.SeekStep(0)
 		t.rng = model.Rand(req.Seed)
-		m, err := model.New(be, name, trainConfigs[name], req.Seed)
+		m, err := model.New(be, name, cfg.config, req.Seed)
 		if err != nil {
 			return err
 		}
