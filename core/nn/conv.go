@@ -82,7 +82,28 @@ func convIm2col(x, w *Node, stride int) *Node {
 			views = append(views, graph.Reshape(v, b*ho*wo, cin))
 		}
 	}
-	y := matmul(concat(views), graph.Reshape(w, k*k*cin, cout))
+	patches := concat(views)
+	wm := graph.Reshape(w, k*k*cin, cout)
+	if stride != 1 || k == 1 { // (a 1×1 kernel has one view: no concatenation to hook into)
+		return graph.Reshape(matmul(patches, wm, nil), b, ho, wo, cout)
+	}
+	// At stride 1 the input gradient is itself a convolution: of the output gradient with the
+	// kernel flipped in space and transposed in channels. That costs one more im2col, where
+	// scattering the patch gradients back would cost 8 crops, 8 zero-padded copies and 8 sums.
+	// The matmul hands its output gradient over, and the concatenation's gradient sends the
+	// whole input gradient through the centre view (x itself).
+	var dy *Node
+	y := matmul(patches, wm, func(v *Node) *Node {
+		dy = v
+		return patches // a placeholder of the right shape: the gradient below ignores it
+	})
+	withVJP(patches, func(_, _ *Node, _ shapes.Shape) []*Node {
+		flipped := graph.Transpose(graph.Reverse(w, 0, 1), 2, 3) // [k, k, Cout, Cin]
+		dx := convIm2col(graph.Reshape(dy, b, h, wd, cout), flipped, 1)
+		grads := make([]*Node, len(views)) // nil: no gradient through the other views
+		grads[p*k+p] = graph.Reshape(dx, b*h*wd, cin)
+		return grads
+	})
 	return graph.Reshape(y, b, ho, wo, cout)
 }
 

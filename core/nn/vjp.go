@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"fmt"
 	"slices"
 	"sync"
 	"weak"
@@ -21,8 +22,10 @@ var (
 	nodeVJPs = map[weak.Pointer[Node]]graph.SingleOutputVJP{} // weak: graphs are rebuilt, nodes die
 )
 
+var hooked = []graph.NodeType{graph.NodeTypePad, graph.NodeTypeConcatenate, graph.NodeTypeDotGeneral}
+
 func init() {
-	for _, t := range []graph.NodeType{graph.NodeTypePad, graph.NodeTypeConcatenate, graph.NodeTypeDotGeneral} {
+	for _, t := range hooked {
 		builtin := graph.VJPRegistration[t]
 		graph.VJPRegistration[t] = func(node *Node, vs []*Node, out shapes.Shape) []*Node {
 			vjpMu.Lock()
@@ -38,6 +41,9 @@ func init() {
 
 // withVJP makes fn the gradient of node (a Pad, Concatenate or DotGeneral) and returns node.
 func withVJP(node *Node, fn graph.SingleOutputVJP) *Node {
+	if !slices.Contains(hooked, node.Type()) {
+		panic(fmt.Sprintf("nn.withVJP: a %s node can't have its own gradient", node.Type()))
+	}
 	vjpMu.Lock()
 	defer vjpMu.Unlock()
 	// Forget entries of nodes collected since: keeps the table the size of the live graphs.
@@ -59,6 +65,9 @@ func padCrop(x *Node, lo, hi []int) *Node {
 	for i := range cfg {
 		cfg[i] = compute.PadAxis{Start: lo[i], End: hi[i]}
 		ilo[i], ihi[i] = -lo[i], -hi[i]
+	}
+	if !slices.ContainsFunc(lo, nonZero) && !slices.ContainsFunc(hi, nonZero) {
+		return x
 	}
 	y := graph.Pad(x, padValue(x, lo, hi), cfg...)
 	return withVJP(y, func(node, v *Node, _ shapes.Shape) []*Node {
@@ -90,6 +99,9 @@ func crop(x *Node, start, size []int) *Node {
 
 // concat joins xs on the last axis; its gradient crops each part back out.
 func concat(xs []*Node) *Node {
+	if len(xs) == 1 {
+		return xs[0]
+	}
 	y := graph.Concatenate(xs, -1)
 	return withVJP(y, func(node, v *Node, _ shapes.Shape) []*Node {
 		d := v.Shape().Dimensions
@@ -108,13 +120,17 @@ func concat(xs []*Node) *Node {
 // matmul is a [N, K] × b [K, M] for a large N (pixels) and small K, M (channels). Its weight
 // gradient aᵀ·v contracts over N; the Go backend's matmul wants the contracted axis last on the
 // left, so it is computed as (vᵀ·a)ᵀ, transposing v [N, M] instead of GoMLX's choice, a [N, K]
-// (K = 9·M for a 3×3 kernel).
-func matmul(a, b *Node) *Node {
+// (K = 9·M for a 3×3 kernel). gradA, when not nil, replaces the gradient to a, v·bᵀ.
+func matmul(a, b *Node, gradA func(v *Node) *Node) *Node {
 	y := graph.Dot(a, b).Product()
 	return withVJP(y, func(node, v *Node, _ shapes.Shape) []*Node {
 		a, b := node.Inputs()[0], node.Inputs()[1]
-		da := graph.DotGeneral(v, []int{1}, nil, b, []int{1}, nil)                                               // [N, K]
 		db := graph.Transpose(graph.DotGeneral(graph.Transpose(v, 0, 1), []int{1}, nil, a, []int{0}, nil), 0, 1) // [K, M]
-		return []*Node{da, db}
+		if gradA != nil {
+			return []*Node{gradA(v), db}
+		}
+		return []*Node{graph.DotGeneral(v, []int{1}, nil, b, []int{1}, nil), db} // v·bᵀ [N, K]
 	})
 }
+
+func nonZero(n int) bool { return n != 0 }
