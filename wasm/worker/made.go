@@ -50,6 +50,11 @@ func (w *worker) animate(req protocol.Request, ar autoregressive, opt model.Samp
 	start := time.Now()
 	var last time.Time
 	cols := squareCols(opt.N)
+	if sel := ar.UseMasks(req.Mask, req.Ens); len(sel) == 1 {
+		title += fmt.Sprintf(" · mask set %d", sel[0])
+	} else {
+		title += fmt.Sprintf(" · ensemble of mask sets %v", sel)
+	}
 	send := func(step, steps int, im *data.Images) {
 		g := &model.Grid{Images: im, Cols: cols}
 		sendStep(req.ID, protocol.TargetMain, title, g, start, step, steps)
