@@ -119,6 +119,22 @@ func TestMADE(t *testing.T) {
 	train(t, b, 30)
 	b.save(t, filepath.Join(out, "made-train.png"))
 	b.noProblems(t, "training")
+
+	// 6. The model selector: the VAE hides MADE's controls and shows its own explanation, and
+	// choosing MADE again brings them back, animated samples included.
+	setControl(t, b, "model", "vae-digits")
+	b.waitFor(t, 60*time.Second, `genlab.status().model === "vae-digits" && genlab.status().gridHash !== ""`)
+	b.eval(t, 5*time.Second, `document.getElementById("made-controls").hidden && document.getElementById("draw").hidden &&
+		document.querySelector('.about[data-family="made"]').hidden && !document.querySelector('.about[data-family="vae"]').hidden`, &visible)
+	if !visible {
+		t.Errorf("with the VAE loaded, MADE's controls and explanation should hide and the VAE's show")
+	}
+	setControl(t, b, "model", "made-digits")
+	b.waitFor(t, 60*time.Second, `genlab.status().model === "made-digits" && genlab.status().gridHash !== "" && genlab.status().frames > 0`)
+	if q := b.query(t); q.Get("model") != "made-digits" || q.Has("ens") || q.Has("view") {
+		t.Errorf("after choosing made-digits in the selector the query is %v, want the model and default masks", q)
+	}
+	b.noProblems(t, "model selector")
 }
 
 type score struct {
