@@ -177,6 +177,6 @@ func (r *Report) markdown() string {
 	p("The last line of its output is this report as one JSON object (`native.*`, `browser.*`, `budgets`, `conditions`). ")
 	p("`go run ./bench --skip native` (or `mlp`, `page`) leaves parts out for quick checks. ")
 	p("No figure is taken under `--virtual-time-budget`.\n")
-	p(convHistory)
+	b.WriteString(convHistory)
 	return b.String()
 }
