@@ -8,13 +8,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 )
 
 // TestMADE drives the page with MADE: samples appearing pixel by pixel, the mask-set controls in
-// the URL, inpainting, a digit drawn with the mouse scored against the test digits, and a small
-// MADE trained in the page.
+// the URL, inpainting, a digit drawn with the mouse (and a finger) scored against the test
+// digits, a small MADE trained in the page, and the model selector.
 func TestMADE(t *testing.T) {
 	if testing.Short() {
 		t.Skip("e2e: skipped with -short (it drives headless Chromium); run `make test-e2e`")
@@ -135,6 +136,36 @@ func TestMADE(t *testing.T) {
 		t.Errorf("after choosing made-digits in the selector the query is %v, want the model and default masks", q)
 	}
 	b.noProblems(t, "model selector")
+
+	// 7. A finger draws too (pointer events, touch-action: none).
+	b.run(t, 10*time.Second, emulation.SetTouchEmulationEnabled(true), chromedp.Click("#pad-clear", chromedp.ByQuery))
+	b.waitFor(t, 5*time.Second, `genlab.status().score === null`)
+	r := padRect(t, b)
+	touch := func(fx, fy float64) []*input.TouchPoint {
+		return []*input.TouchPoint{{X: r.X + fx*r.W, Y: r.Y + fy*r.H}}
+	}
+	actions := []chromedp.Action{input.DispatchTouchEvent(input.TouchStart, touch(0.5, 0.2))}
+	for i := 1; i <= 10; i++ {
+		actions = append(actions, input.DispatchTouchEvent(input.TouchMove, touch(0.5, 0.2+0.06*float64(i))))
+	}
+	actions = append(actions, input.DispatchTouchEvent(input.TouchEnd, []*input.TouchPoint{}))
+	b.run(t, 10*time.Second, actions...)
+	b.waitFor(t, 60*time.Second, `genlab.status().score !== null`)
+	var s score
+	b.eval(t, 5*time.Second, "genlab.status().score", &s)
+	t.Logf("a 1 drawn by touch: NLL %.1f nats (percentile %.1f)", s.NLL, s.Percentile)
+	b.noProblems(t, "touch")
+}
+
+type rect struct{ X, Y, W, H float64 }
+
+// padRect scrolls the drawing pad into view and returns its box in CSS pixels of the viewport.
+func padRect(t *testing.T, b *browser) rect {
+	t.Helper()
+	var r rect
+	b.eval(t, 5*time.Second, `(() => { const p = document.getElementById("pad"); p.scrollIntoView({block: "center"});
+		const r = p.getBoundingClientRect(); return {x: r.left, y: r.top, w: r.width, h: r.height}; })()`, &r)
+	return r
 }
 
 type score struct {
@@ -150,9 +181,7 @@ func drawAndScore(t *testing.T, b *browser, points [][2]float64) score {
 	t.Helper()
 	b.run(t, 10*time.Second, chromedp.Click("#pad-clear", chromedp.ByQuery))
 	b.waitFor(t, 5*time.Second, `genlab.status().score === null`)
-	var r struct{ X, Y, W, H float64 }
-	b.eval(t, 5*time.Second, `(() => { const p = document.getElementById("pad"); p.scrollIntoView({block: "center"});
-		const r = p.getBoundingClientRect(); return {x: r.left, y: r.top, w: r.width, h: r.height}; })()`, &r)
+	r := padRect(t, b)
 	at := func(p [2]float64) (float64, float64) { return r.X + p[0]*r.W, r.Y + p[1]*r.H }
 	x, y := at(points[0])
 	actions := []chromedp.Action{chromedp.MouseEvent(input.MousePressed, x, y, chromedp.ButtonLeft)}
