@@ -177,8 +177,18 @@ func (a *app) showScore() {
 	case a.scoreID != 0:
 		msg = "Scoring…"
 	case s != nil:
-		msg = fmt.Sprintf("NLL %.1f nats: higher than %.1f%% of the %d test digits (their median: %.1f nats).",
-			s.NLL, s.Percentile, s.Of, s.Median)
+		under := fmt.Sprintf("mask set %d", s.Masks[0])
+		if len(s.Masks) > 1 {
+			under = fmt.Sprintf("ensemble of mask sets %v", s.Masks)
+		}
+		rank := fmt.Sprintf("higher than %.1f%% of the %d test digits", s.Percentile, s.Of)
+		switch s.Percentile {
+		case 100:
+			rank = fmt.Sprintf("higher than all %d test digits", s.Of)
+		case 0:
+			rank = fmt.Sprintf("lower than all %d test digits", s.Of)
+		}
+		msg = fmt.Sprintf("NLL %.1f nats (%s): %s, whose median is %.1f nats.", s.NLL, under, rank, s.Median)
 		switch {
 		case s.Percentile >= 99:
 			verdict = "An outlier: the model finds it less likely than nearly every real digit."
