@@ -172,8 +172,9 @@ func trainStep(be compute.Backend, name, dataDir string) (r ModelResult) {
 			_, err := m.TrainStep(&data.Images{N: spec.BatchSize, H: im.H, W: im.W, C: im.C, Pix: x, Labels: labels}, rng)
 			return err
 		})
-		r.TrainStepMs = ms(d)
-		r.SamplesPerSec = float64(spec.BatchSize) / d.Seconds()
+		if err == nil {
+			r.TrainStepMs, r.SamplesPerSec = ms(d), float64(spec.BatchSize)/d.Seconds()
+		}
 		return err
 	})
 	if err != nil {
