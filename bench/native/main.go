@@ -183,11 +183,13 @@ func trainStep(be compute.Backend, name, dataDir string) (r ModelResult) {
 	return r
 }
 
-// loadData reads a data set's test split, or draws 10000 points of a 2-D toy density.
+// loadData reads a data set's test split; a 2-D toy density is 10000 points as N×1×1×2 images
+// when data.Load doesn't draw them itself.
 func loadData(dir, set string) (*data.Images, error) {
-	if slices.Contains(data.Toy2DNames, set) {
+	im, err := data.Load(dir, set, "test")
+	if err != nil && slices.Contains(data.Toy2DNames, set) {
 		pts, err := data.Toy2D(set, 10000, 1)
-		return &data.Images{N: len(pts) / 2, H: 1, W: 2, C: 1, Pix: pts, Labels: make([]uint8, len(pts)/2)}, err
+		return &data.Images{N: len(pts) / 2, H: 1, W: 1, C: 2, Pix: pts, Labels: make([]uint8, len(pts)/2)}, err
 	}
-	return data.Load(dir, set, "test")
+	return im, err
 }

@@ -27,7 +27,7 @@ func Conv2D(scope *gm.Scope, x *Node, filters, k, stride int) *Node {
 	w := scope.VariableWithShape("weights", shapes.Make(x.DType(), k, k, cin, filters)).NodeValue(g)
 	b := scope.VariableWithShape("biases", shapes.Make(x.DType(), filters)).NodeValue(g)
 	var y *Node
-	if useIm2col(g) {
+	if useIm2col(g, stride) {
 		y = convIm2col(x, w, stride)
 	} else {
 		y = graph.Convolve(x, w).StridePerAxis(stride, stride).PadSame().Done()
@@ -37,9 +37,11 @@ func Conv2D(scope *gm.Scope, x *Node, filters, k, stride int) *Node {
 
 // useIm2col picks the implementation by backend: the pure-Go backend's own convolution runs
 // ~1 GFLOP/s while its matmul runs ~80 (shared/notes/measured-2026-11.md), so there the
-// convolution is rewritten as patches × matrix; ONNX Runtime and XLA have fast native kernels.
-func useIm2col(g *graph.Graph) bool {
-	return ForceIm2col || g.Backend().Name() == goBackendName
+// convolution is rewritten as patches × matrix; ONNX Runtime and XLA have fast native kernels,
+// except that GoMLX's ONNX backend can't differentiate a strided convolution ("input dilations
+// > 1 not supported by ONNX Conv"): strided convolutions take the im2col path everywhere.
+func useIm2col(g *graph.Graph, stride int) bool {
+	return ForceIm2col || stride > 1 || g.Backend().Name() == goBackendName
 }
 
 // goBackendName is what the pure-Go backend calls itself (compute v0.1.14).

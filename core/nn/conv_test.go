@@ -132,7 +132,7 @@ func TestSoftplusStable(t *testing.T) {
 // The Go backend must take the im2col path: its own convolution is ~15x slower.
 func TestGoBackendUsesIm2col(t *testing.T) {
 	g := graph.NewGraph(goBackend(t), "probe")
-	if !useIm2col(g) {
+	if !useIm2col(g, 1) {
 		t.Fatalf("backend %q does not use im2col", g.Backend().Name())
 	}
 }
@@ -168,6 +168,33 @@ func TestIm2colGradientFiniteDifferences(t *testing.T) {
 					t.Fatalf("stride %d, d/d%s[%d]: autodiff %g, finite differences %g", stride, []string{"x", "w"}[which], i, grad[i], fd)
 				}
 			}
+		}
+	}
+}
+
+// On ONNX Runtime (native, when `make ort-native` has fetched it) a strided Conv2D has a
+// gradient (the backend's own strided convolution has none there), equal to the Go backend's.
+func TestStridedConv2DGradientOnONNX(t *testing.T) {
+	onnx, err := model.NewBackend("onnx")
+	if err != nil {
+		t.Skipf("no ONNX Runtime: %v", err)
+	}
+	if !useIm2col(graph.NewGraph(onnx, "probe"), 2) {
+		t.Fatal("a strided convolution on ONNX Runtime does not take the im2col path")
+	}
+	run := func(b compute.Backend) []float32 {
+		rng := rand.New(rand.NewPCG(9, 10))
+		x, w := randTensor(rng, 2, 8, 7, 3), randTensor(rng, 3, 3, 3, 4)
+		out := gm.MustExecOnceN(b, gm.NewStore(), func(_ *gm.Scope, x, w *graph.Node) []*graph.Node {
+			y := convIm2col(x, w, 2)
+			return graph.Gradient(graph.ReduceAllSum(graph.Mul(y, graph.Sin(y))), x, w)
+		}, x, w)
+		return append(tensors.MustCopyFlatData[float32](out[0]), tensors.MustCopyFlatData[float32](out[1])...)
+	}
+	got, want := run(onnx), run(goBackend(t))
+	for i := range want {
+		if math.Abs(float64(got[i]-want[i])) > 1e-3*(1+math.Abs(float64(want[i]))) {
+			t.Fatalf("gradient[%d] = %g on ONNX Runtime, %g on the Go backend", i, got[i], want[i])
 		}
 	}
 }
