@@ -44,6 +44,12 @@ What the profiles showed (` + "`-cpuprofile`" + `, pprof -top):
    384-byte blocks), or batched per-tap matmuls on [9, N, C] stacks (9 large copies instead of
    9·N small ones, at the price of a [9, N, Cout] sum).
 
+On ONNX Runtime (natively and in the page) GoMLX's own convolution is used at stride 1: ORT's
+kernels are fast. Strided convolutions take the im2col path there too, because GoMLX's ONNX
+backend has no gradient for them ("input dilations > 1 not supported by ONNX Conv": before this,
+every model with a stride-2 convolution failed its first train step on ONNX Runtime).
+
 Every change is checked by TestIm2colMatchesConvolve (output and both gradients equal GoMLX's
-own convolution, strides 1 and 2, kernels 1, 3, 5) and TestIm2colGradientFiniteDifferences.
+own convolution, strides 1 and 2, kernels 1, 3, 5), TestIm2colGradientFiniteDifferences, and
+TestStridedConv2DGradientOnONNX (ONNX Runtime's gradients equal the Go backend's).
 `
