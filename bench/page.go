@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -196,7 +197,7 @@ func (r *Report) page(chromium string) {
 	defer b.close()
 	slices.SortFunc(loads, func(a, b load) int { return int(a.ms - b.ms) })
 	for _, l := range loads {
-		r.Browser.FirstGridRuns = append(r.Browser.FirstGridRuns, l.ms)
+		r.Browser.FirstGridRuns = append(r.Browser.FirstGridRuns, math.Round(l.ms))
 	}
 	med := loads[len(loads)/2]
 	r.Browser.FirstGridMs, r.Browser.FirstGridBytes, r.Browser.FirstGridByPath = med.ms, med.bytes, med.byPath
