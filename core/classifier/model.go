@@ -4,11 +4,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
 	gm "github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
 
 	"genlab/core/data"
 	"genlab/core/model"
@@ -17,7 +21,7 @@ import (
 func init() {
 	model.Register(model.Spec{
 		Name: "lenet-digits", Family: "classifier", About: "digit classifier: the judge behind Inception Score and FD",
-		Data: "mnist", BatchSize: 64, Steps: 2500, LR: 1e-3,
+		Data: "mnist", BatchSize: 64, Steps: 8000, LR: 1e-3,
 	}, New)
 }
 
@@ -28,6 +32,7 @@ type Classifier struct {
 	store   *gm.Store
 	predict *gm.Exec // x -> [softmax probabilities | features] per image
 	stepper *model.Stepper
+	lrVar   *gm.Variable // Adam's learning rate, set before every step from learningRate.
 }
 
 // New builds a classifier with fresh weights.
@@ -61,6 +66,7 @@ func New(backend compute.Backend, spec model.Spec, config json.RawMessage, seed 
 		logits, _ := cfg.forward(scope, in[0])
 		return crossEntropy(logits, in[1])
 	})
+	c.lrVar = optimizer.LearningRateVar(c.store.RootScope(), dtypes.Float32, spec.LR)
 	return c, nil
 }
 
@@ -74,10 +80,28 @@ func (c *Classifier) Sample(model.SampleOptions) (*data.Images, error) {
 	return nil, errors.New(c.spec.Name + " is a classifier: it scores samples, it does not draw them")
 }
 
+// learningRate anneals Adam's rate from Spec.LR to 5% of it along a half cosine over Spec.Steps.
+// A function of the step alone, so resuming is exact. The decay took test accuracy from 98.94%
+// (constant rate, 5,000 steps) past 99% (see pretrained/README.md).
+func learningRate(spec model.Spec, step int64) float64 {
+	t := min(1, float64(step)/float64(max(1, spec.Steps)))
+	return spec.LR * (0.05 + 0.95*0.5*(1+math.Cos(math.Pi*t)))
+}
+
 // TrainStep takes one Adam step of cross-entropy on a labelled batch.
 func (c *Classifier) TrainStep(batch *data.Images, _ *rand.Rand) (float64, error) {
 	if len(batch.Labels) != batch.N {
 		return 0, errors.New("classifier training needs labels")
+	}
+	if batch.Dim() != c.cfg.Side*c.cfg.Side {
+		return 0, fmt.Errorf("%s trains on %dx%d grey images, got %dx%dx%d", c.spec.Name, c.cfg.Side, c.cfg.Side, batch.H, batch.W, batch.C)
+	}
+	var step int64
+	if err := model.Guard(func() error { step = optimizer.GetGlobalStep(c.store); return nil }); err != nil {
+		return 0, err
+	}
+	if err := c.lrVar.SetValue(tensors.FromScalar(float32(learningRate(c.spec, step)))); err != nil {
+		return 0, err
 	}
 	d := c.cfg.Side * c.cfg.Side
 	return c.stepper.Step(model.F32(batch.Pix, batch.N, d), model.F32(c.oneHot(batch.Labels), batch.N, c.cfg.Classes))

@@ -4,6 +4,7 @@ package families
 
 import (
 	_ "genlab/core/classifier"
+	_ "genlab/core/gan"
 	_ "genlab/core/diffusion"
 	_ "genlab/core/flow"
 	_ "genlab/core/made"

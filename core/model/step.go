@@ -24,13 +24,36 @@ type Stepper struct {
 
 // NewStepper prepares optimisation of lossFn over the store's trainable variables.
 func NewStepper(backend compute.Backend, store *gm.Store, lr float64, lossFn LossFn) *Stepper {
+	return NewOptimizerStepper(backend, store, optimizer.Adam().LearningRate(lr).Done(), lossFn)
+}
+
+// NewOptimizerStepper is NewStepper with any GoMLX optimizer, e.g. a ScopedOptimizer.
+func NewOptimizerStepper(backend compute.Backend, store *gm.Store, opt optimizer.Interface, lossFn LossFn) *Stepper {
 	modelFn := func(scope *gm.Scope, _ any, inputs []*graph.Node) []*graph.Node {
 		return []*graph.Node{lossFn(scope, inputs)}
 	}
 	mean := func(_, predictions []*graph.Node) *graph.Node { return graph.ReduceAllMean(predictions[0]) }
-	opt := optimizer.Adam().LearningRate(lr).Done()
 	return &Stepper{trainer: train.NewTrainer(backend, store, modelFn, mean, opt, nil, nil)}
 }
+
+// ScopedOptimizer restricts opt to the trainable variables under one scope of the store (e.g. a
+// GAN's "discriminator"): variables elsewhere are read by the loss but neither differentiated nor
+// updated, and the scope keeps its own learning rate and optimizer state. Two players of a game
+// are thus two Steppers on one store.
+func ScopedOptimizer(scope string, opt optimizer.Interface) optimizer.Interface {
+	return scopedOptimizer{opt, scope}
+}
+
+type scopedOptimizer struct {
+	optimizer.Interface
+	scope string
+}
+
+func (o scopedOptimizer) UpdateGraph(scope *gm.Scope, g *graph.Graph, loss *graph.Node) {
+	o.Interface.UpdateGraph(scope.At("%s", o.scope), g, loss)
+}
+
+func (o scopedOptimizer) Clear(scope *gm.Scope) error { return o.Interface.Clear(scope.At("%s", o.scope)) }
 
 // Step runs one optimiser step and returns the batch's mean loss. It takes ownership of inputs.
 // A non-finite loss is an error and the step's update is not wanted: the caller keeps its last
