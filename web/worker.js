@@ -19,11 +19,11 @@ try {
 importScripts(here('wasm_exec.js'));
 
 (async () => {
-  const reportFailure = (msg) =>
-    postMessage({ json: JSON.stringify({ kind: 'error', error: 'The model worker could not start: ' + msg }) });
+  // The Go program can't report its own end: this tells the app, which starts a new worker.
+  const crashed = (msg) => postMessage({ json: JSON.stringify({ kind: 'crashed', error: msg }) });
   try {
     const go = new Go();
-    go.exit = (code) => { if (code !== 0) reportFailure(`it stopped with exit code ${code} (see the console)`); };
+    go.exit = (code) => { if (code !== 0) crashed(`The model worker stopped with exit code ${code} (see the console).`); };
     const url = here('wasm/worker.wasm');
     let result;
     try {
@@ -35,6 +35,6 @@ importScripts(here('wasm_exec.js'));
     }
     await go.run(result.instance);
   } catch (e) {
-    reportFailure(String(e && e.message || e));
+    crashed(`The model worker could not start: ${String(e && e.message || e).replace(/\.?$/, '.')}`);
   }
 })();

@@ -28,10 +28,13 @@ type picture struct {
 type app struct {
 	mu sync.Mutex
 
-	win, doc js.Value // the page around the frame
-	worker   js.Value
-	nextID   int
-	sentAt   map[int]float64 // request id -> page time it was posted (ms)
+	win, doc   js.Value // the page around the frame
+	worker     js.Value
+	workers    int    // workers started: 1, more after a crash (faults.go)
+	restarts   int    // workers started since the last one that drew
+	restartWhy string // why the last worker died
+	nextID     int
+	sentAt     map[int]float64 // request id -> page time it was posted (ms)
 
 	state         protocol.State
 	models        []protocol.ModelInfo
@@ -85,8 +88,13 @@ func newApp(win js.Value) *app {
 func (a *app) now() float64 { return a.win.Get("performance").Call("now").Float() }
 
 func (a *app) startWorker() {
-	a.worker = js.Global().Get("Worker").New("worker.js")
-	a.worker.Set("onmessage", js.FuncOf(func(_ js.Value, args []js.Value) any {
+	w := js.Global().Get("Worker").New("worker.js")
+	a.worker = w
+	a.workers++
+	w.Set("onmessage", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		if !w.Equal(a.worker) {
+			return nil // a replaced worker's last words
+		}
 		msg := args[0].Get("data")
 		var r protocol.Response
 		if err := json.Unmarshal([]byte(msg.Get("json").String()), &r); err != nil {
@@ -102,8 +110,18 @@ func (a *app) startWorker() {
 		a.onResponse(r, pix)
 		return nil
 	}))
-	a.worker.Set("onerror", js.FuncOf(func(_ js.Value, args []js.Value) any {
-		a.fail("the model worker failed: " + args[0].Get("message").String())
+	w.Set("onerror", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		if !w.Equal(a.worker) {
+			return nil
+		}
+		why := "The model worker failed to load (worker.js)."
+		if m := args[0].Get("message"); m.Type() == js.TypeString {
+			why = "The model worker failed: " + m.String()
+		}
+		a.workerDied(why)
+		a.refresh()
 		return nil
 	}))
 }
@@ -138,6 +156,7 @@ func (a *app) onResponse(r protocol.Response, pix []byte) {
 			a.stageFrac = float64(r.Done) / float64(r.Total)
 		}
 	case protocol.KindLoaded:
+		a.noticeFallback(r.Fallback)
 		a.loadingID, a.stage = 0, ""
 		a.loaded, a.backend, a.fallback, a.views = r.Model, r.Backend, r.Fallback, r.Views
 		a.family, a.masks, a.trainAbout = r.Family, r.Masks, r.TrainAbout
@@ -179,6 +198,8 @@ func (a *app) onResponse(r protocol.Response, pix []byte) {
 			a.trainWait.resolve(a.trainResult())
 			a.trainWait = nil
 		}
+	case protocol.KindCrashed:
+		a.workerDied(r.Error)
 	case protocol.KindError:
 		a.showError(r.Error)
 		if r.ID != 0 && r.ID == a.loadingID {
@@ -232,6 +253,7 @@ func (a *app) onGrid(r protocol.Response, pix []byte) {
 	h.Write(pix)
 	a.gridHash = fmt.Sprintf("%016x", h.Sum64())
 	a.hideError() // the last request worked
+	a.workerRecovered()
 }
 
 // load asks the worker for the state's model.

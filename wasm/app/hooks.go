@@ -79,6 +79,7 @@ func (a *app) status() map[string]any {
 		"score":         a.scoreResult(),
 		"training":      a.trainResult(),
 		"workerFetched": jsStrings(a.workerFetched),
+		"workerStarts":  a.workers,
 	}
 }
 

@@ -172,7 +172,7 @@ func (a *app) showFamily() {
 	}
 	a.fillMasks()
 	if e := a.el("train"); e.Truthy() {
-		title := "The page has no small version of " + a.loaded + " to train"
+		title := noTrainAbout(a.loaded)
 		if a.trainAbout != "" {
 			title = "Train " + a.trainAbout + " on 5,000 digits in this tab"
 		}
@@ -352,4 +352,12 @@ func jsArray(list js.Value) []js.Value {
 		out[i] = list.Index(i)
 	}
 	return out
+}
+
+// noTrainAbout says why Train is idle: no model loaded yet, or none the page can train.
+func noTrainAbout(loaded string) string {
+	if loaded == "" {
+		return "No model is loaded yet: training starts once one is"
+	}
+	return "The page has no small version of " + loaded + " to train"
 }

@@ -28,6 +28,9 @@ const (
 	KindTrain    = "train"    // Training progress: Step, new Losses, StepsPerSec, Training.
 	KindDone     = "done"     // The request ID finished; Cancelled says how.
 	KindError    = "error"    // The request ID failed with Error.
+	// KindCrashed comes from the worker's script, not its Go program: that program stopped (a
+	// panic) or never started (Error says why). The app replaces the worker.
+	KindCrashed = "crashed"
 )
 
 // Backends as the worker reports them.

@@ -45,6 +45,11 @@ func (w *worker) load(req protocol.Request) error {
 	if w.cancelled.Load() {
 		return w.doneCancelled(req)
 	}
+	// Checked before any backend sees them: damaged weights must fail the load, not count as
+	// ONNX Runtime failing, which would move every later model to the slower Go backend.
+	if err := checkWeights(raw, url, req.Model); err != nil {
+		return fmt.Errorf("can't load %s: %w", req.Model, err)
+	}
 	progress("building the model", 1)
 	var m model.Model
 	used, fallback, err := w.backends.run(req.Backend, func(be compute.Backend) error {
@@ -77,6 +82,19 @@ func (w *worker) load(req protocol.Request) error {
 	post(protocol.Response{ID: req.ID, Kind: protocol.KindLoaded, Model: req.Model, Backend: used,
 		Fallback: fallback, Views: views, Ms: msSince(start), Fetched: fetched(),
 		Family: m.Spec().Family, Masks: w.masksOf(), TrainAbout: trainConfigs[req.Model].about}, nil)
+	return nil
+}
+
+// checkWeights decodes a weights file (its checksum, header and tensor sizes) and checks that
+// it holds the wanted model.
+func checkWeights(raw []byte, url, want string) error {
+	wts, err := model.Decode(raw, url)
+	if err != nil {
+		return err
+	}
+	if wts.Model != want {
+		return fmt.Errorf("%s: holds weights of model %q, not %q", url, wts.Model, want)
+	}
 	return nil
 }
 
