@@ -49,6 +49,8 @@ type GAN struct {
 
 	dStep *model.Stepper // Adam on the "discriminator" variables only.
 	gStep *model.Stepper // Adam on the "generator" variables only.
+
+	gLosses []float64 // generator losses since the last GeneratorLosses (lab.go)
 }
 
 func factory(defaults Config) model.Factory {
@@ -217,9 +219,11 @@ func (m *GAN) TrainStep(batch *data.Images, rng *rand.Rand) (float64, error) {
 	}
 	onehot, _ = m.oneHot(labels, n) // Steppers take ownership of their inputs.
 	z = model.F32(model.Normals(rng, n*m.cfg.Latent), n, m.cfg.Latent)
-	if _, err := m.gStep.Step(args(z, onehot)...); err != nil {
+	gLoss, err := m.gStep.Step(args(z, onehot)...)
+	if err != nil {
 		return 0, fmt.Errorf("generator step: %w", err)
 	}
+	m.gLosses = append(m.gLosses, gLoss)
 	return loss, nil
 }
 
