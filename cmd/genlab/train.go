@@ -23,6 +23,7 @@ func cmdTrain(args []string) error {
 	seed := fs.Uint64("seed", 1, "seed of initialisation, batches and noise")
 	config := fs.String("config", "", "family config JSON (default: the model's)")
 	every := fs.Duration("checkpoint-every", 30*time.Second, "checkpoint period")
+	from := fs.String("from", "", "weights file to continue from (its step count too) when the run folder has no checkpoint yet, e.g. pretrained/MODEL/weights.bin")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -57,7 +58,7 @@ func cmdTrain(args []string) error {
 	}
 	_, step, err := train.Run(ctx, train.Options{
 		Model: spec.Name, Config: cfg, Data: images, Out: *out, Steps: *steps, Seed: *seed,
-		Backend: backend, Every: *every,
+		Backend: backend, Every: *every, From: *from,
 		Progress: func(p train.Progress) { bar.update(p) },
 	})
 	bar.done()

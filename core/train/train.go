@@ -19,14 +19,18 @@ import (
 
 // Options of one training run.
 type Options struct {
-	Model    string
-	Config   []byte // Family config JSON; nil for the model's default.
-	Data     *data.Images
-	Out      string // Folder for checkpoint.bin, weights.bin, loss.csv, loss.png.
-	Steps    int    // Train until this global step.
-	Seed     uint64
-	Backend  compute.Backend
-	Every    time.Duration // Checkpoint period (default 30 s); also at the end.
+	Model   string
+	Config  []byte // Family config JSON; nil for the model's default.
+	Data    *data.Images
+	Out     string // Folder for checkpoint.bin, weights.bin, loss.csv, loss.png.
+	Steps   int    // Train until this global step.
+	Seed    uint64
+	Backend compute.Backend
+	Every   time.Duration // Checkpoint period (default 30 s); also at the end.
+	// From is a weights file to start from when Out has no checkpoint: a run carried over from
+	// another machine (committed provisional weights). Optimizer state starts afresh unless the
+	// file has it; the step count continues from the file's.
+	From     string
 	Progress func(p Progress)
 }
 
@@ -132,8 +136,11 @@ func Run(ctx context.Context, opt Options) (model.Model, int, error) {
 // resume loads the checkpoint if there is one, else builds a fresh model.
 func resume(opt Options, ckpt string) (model.Model, int, error) {
 	if _, err := os.Stat(ckpt); errors.Is(err, os.ErrNotExist) {
-		m, err := model.New(opt.Backend, opt.Model, opt.Config, opt.Seed)
-		return m, 0, err
+		if opt.From == "" {
+			m, err := model.New(opt.Backend, opt.Model, opt.Config, opt.Seed)
+			return m, 0, err
+		}
+		ckpt = opt.From
 	}
 	w, err := model.ReadWeightsFile(ckpt)
 	if err != nil {

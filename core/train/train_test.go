@@ -151,3 +151,24 @@ func TestCorruptCheckpointIsReported(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// A run carried to a new machine as a weights file continues at its step count.
+func TestFromWeightsContinuesTheStepCount(t *testing.T) {
+	first, carried := t.TempDir(), t.TempDir()
+	if _, _, err := Run(context.Background(), opts(t, "test-vae", first, 5)); err != nil {
+		t.Fatal(err)
+	}
+	o := opts(t, "test-vae", carried, 8)
+	o.From = filepath.Join(first, WeightsFile)
+	if _, step, err := Run(context.Background(), o); err != nil || step != 8 {
+		t.Fatalf("from weights: step %d, %v", step, err)
+	}
+	rows, _ := ReadLossCSV(filepath.Join(carried, LossCSV))
+	if len(rows) != 3 || rows[0].Step != 6 {
+		t.Fatalf("loss log of the carried run has %d rows from step %v, want steps 6..8", len(rows), rows)
+	}
+	o.Out, o.From = t.TempDir(), filepath.Join(first, "missing.bin")
+	if _, _, err := Run(context.Background(), o); err == nil {
+		t.Fatal("a missing --from file was not reported")
+	}
+}
