@@ -46,6 +46,12 @@ func findChromium() string {
 // root/pretrained, and returns its base URL.
 func startServer(t *testing.T, root string) string {
 	t.Helper()
+	return startServerWith(t, root, filepath.Join(root, "pretrained"))
+}
+
+// startServerWith is startServer with the weights served from another folder.
+func startServerWith(t *testing.T, root, pretrained string) string {
+	t.Helper()
 	bin := os.Getenv("GENLAB_SERVE")
 	if bin == "" {
 		bin = filepath.Join(t.TempDir(), "serve")
@@ -55,7 +61,7 @@ func startServer(t *testing.T, root string) string {
 			t.Fatalf("building serve.go: %v\n%s", err, out)
 		}
 	}
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-root", filepath.Join(root, "web"), "-pretrained", filepath.Join(root, "pretrained"))
+	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-root", filepath.Join(root, "web"), "-pretrained", pretrained)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

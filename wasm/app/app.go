@@ -77,6 +77,8 @@ type app struct {
 	losses      []float64
 	trainWait   *promise // genlab.train(steps) waiting for the run to end
 
+	fam familyInfo // the loaded model's sampler and labels (diffusion, conditional GAN): families.go
+
 	lastSave map[string]any // name and size of the last PNG saved
 }
 
@@ -165,6 +167,7 @@ func (a *app) onResponse(r protocol.Response, pix []byte) {
 		a.fillViews()
 		a.checkView()
 		a.checkMasks()
+		a.onFamily(r)
 		a.showFamily()
 		a.show()
 		a.score = nil
@@ -272,11 +275,12 @@ func (a *app) show() {
 		return
 	}
 	s := a.state
-	if s.View == protocol.ViewSamples {
-		a.mainID = a.send(protocol.Request{Op: protocol.OpSample, Seed: s.Seed, N: s.N, Temp: s.Temp, Mask: s.Mask, Ens: s.Ens})
-	} else {
-		a.mainID = a.send(protocol.Request{Op: protocol.OpView, View: s.View, Seed: s.Seed, N: s.N, Mask: s.Mask, Ens: s.Ens})
+	req := protocol.Request{Op: protocol.OpSample, Seed: s.Seed, N: s.N, Temp: s.Temp, Mask: s.Mask, Ens: s.Ens}
+	if s.View != protocol.ViewSamples {
+		req.Op, req.View = protocol.OpView, s.View
 	}
+	a.familyRequest(&req)
+	a.mainID = a.send(req)
 	a.frames = 0
 }
 

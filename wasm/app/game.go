@@ -65,7 +65,7 @@ func (g *game) Update() error {
 		}
 		*title = p.info.Title
 		if p.info.Partial() {
-			*title = fmt.Sprintf("%s · pixel %d of %d", p.info.Title, p.info.Step, p.info.Steps)
+			*title = fmt.Sprintf("%s · %s %d of %d", p.info.Title, unitOf(p.info), p.info.Step, p.info.Steps)
 		}
 		a.redraw = true
 	}
@@ -161,6 +161,9 @@ func (g *game) drawProgress(dst *ebiten.Image) {
 	switch {
 	case a.stage != "":
 		frac, label = a.stageFrac, a.stage+"…"
+	case a.main.pix != nil && a.main.info.Partial(): // an animation under way (MADE, diffusion, walks)
+		frac = float64(a.main.info.Step) / float64(a.main.info.Steps)
+		label = fmt.Sprintf("drawing: %s %d of %d", unitOf(a.main.info), a.main.info.Step, a.main.info.Steps)
 	case a.trainState == protocol.TrainRunning || a.trainState == protocol.TrainPaused:
 		frac = float64(a.trainStep) / float64(max(1, a.trainTotal))
 		label = fmt.Sprintf("training %s: %d/%d steps, %.1f steps/s on %s", a.trainState, a.trainStep, a.trainTotal, a.stepsPerSec, a.backend)

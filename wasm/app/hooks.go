@@ -5,6 +5,8 @@ package main
 import (
 	"strconv"
 	"syscall/js"
+
+	"genlab/wasm/protocol"
 )
 
 // window.genlab: what the page exposes to scripts, the end-to-end test first among them.
@@ -76,6 +78,13 @@ func (a *app) status() map[string]any {
 		"mask":          a.state.Mask,
 		"ens":           a.state.Ens,
 		"frames":        a.frames,
+		"title":         a.main.info.Title,
+		"step":          a.main.info.Step,
+		"steps":         a.main.info.Steps,
+		"sampler":       protocol.StepsValue(a.state.Steps, a.state.DDPM),
+		"label":         a.state.Label(),
+		"classes":       a.fam.classes,
+		"maxSteps":      a.fam.maxSteps,
 		"score":         a.scoreResult(),
 		"training":      a.trainResult(),
 		"workerFetched": jsStrings(a.workerFetched),

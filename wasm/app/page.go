@@ -42,6 +42,7 @@ func (a *app) bindControls() {
 	a.on("model", "change", func(t js.Value) {
 		a.state.Model, a.state.View = t.Get("value").String(), protocol.ViewSamples
 		a.state.Mask, a.state.Ens = 0, 1
+		a.state.Steps, a.state.DDPM, a.state.Class = 0, false, 0
 		a.writeURL()
 		a.load()
 	})
@@ -102,6 +103,7 @@ func (a *app) bindControls() {
 	a.on("cancel", "click", func(js.Value) { a.send(protocol.Request{Op: protocol.OpCancel}) })
 	a.on("save", "click", func(js.Value) { a.savePNG() })
 	a.bindPad()
+	a.bindFamilyControls()
 	a.syncControls()
 }
 

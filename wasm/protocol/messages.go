@@ -70,6 +70,11 @@ type Request struct {
 	Ens  int `json:"ens,omitempty"`
 	// Pixels is the image to score (OpScore): one '0' or '1' per pixel, row by row.
 	Pixels string `json:"pixels,omitempty"`
+	// DDPM asks a diffusion model for DDPM ancestral sampling (all T steps) instead of DDIM with
+	// Steps steps (0: the model's default) when sampling (OpSample, the compare view).
+	DDPM bool `json:"ddpm,omitempty"`
+	// Class is the label a conditional model samples (nil: the labels in turn).
+	Class *int `json:"class,omitempty"`
 }
 
 // ModelInfo describes a model the worker can load.
@@ -97,6 +102,8 @@ type GridInfo struct {
 	// Step < Steps, the finished one Step == Steps; grids that are not streamed have both 0.
 	Step  int `json:"step,omitempty"`
 	Steps int `json:"steps,omitempty"`
+	// Unit names what Step counts ("pixel" when empty; "step" for denoising, "frame" for walks).
+	Unit string `json:"unit,omitempty"`
 }
 
 // Partial says whether the grid is an intermediate frame of a streamed one.
@@ -124,6 +131,11 @@ type Response struct {
 	Family   string      `json:"family,omitempty"`
 	// Masks is the loaded model's number of mask sets (MADE); 0 for models without.
 	Masks int `json:"masks,omitempty"`
+	// Classes is the loaded conditional model's number of labels, 0 for others.
+	Classes int `json:"classes,omitempty"`
+	// SampleSteps and MaxSteps are a diffusion model's default DDIM steps (0: DDPM) and its T.
+	SampleSteps int `json:"sampleSteps,omitempty"`
+	MaxSteps    int `json:"maxSteps,omitempty"`
 	// TrainAbout says what the Train button trains for this model ("" when it can't).
 	TrainAbout string     `json:"trainAbout,omitempty"`
 	Score      *ScoreInfo `json:"score,omitempty"`

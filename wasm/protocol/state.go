@@ -34,6 +34,11 @@ type State struct {
 	Backend string  // "" (ONNX Runtime Web, falling back to Go) or "go"
 	Mask    int     // first mask set of an autoregressive model, 0..MaxMasks-1
 	Ens     int     // how many mask sets to ensemble, 1..MaxMasks
+	Steps   int     // diffusion: DDIM steps, MinSteps..MaxSteps, 0 for the model's default
+	DDPM    bool    // diffusion: DDPM ancestral sampling instead of DDIM
+	// Class is what a conditional model draws: 0 all labels in turn, L+1 label L (URL label=L).
+	// Zero is the default, so that a State literal means "no label" unless it says otherwise.
+	Class int
 }
 
 // DefaultState is the page's state for an empty query.
@@ -113,14 +118,30 @@ func ParseState(rawQuery string) (s State, problems []string) {
 			problems = append(problems, p)
 		}
 	}
+	if v, ok := last(q, "steps"); ok && v != "" {
+		var p string
+		s.Steps, s.DDPM, p = ParseSteps(v)
+		if p != "" {
+			problems = append(problems, p)
+		}
+	}
+	if v, ok := last(q, "label"); ok {
+		var p string
+		var l int
+		l, p = ParseLabel(v)
+		s.Class = l + 1
+		if p != "" {
+			problems = append(problems, p)
+		}
+	}
 	if s.Backend == "onnx" {
 		s.Backend = "" // the default: written out only when it is "go"
 	}
 	return s, problems
 }
 
-// Query writes the state as a URL query in a fixed order, leaving out view, backend, mask and
-// ens when they have their defaults.
+// Query writes the state as a URL query in a fixed order, leaving out view, backend, mask, ens,
+// steps and label when they have their defaults.
 func (s State) Query() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "model=%s&seed=%d&n=%d&t=%s", url.QueryEscape(s.Model), s.Seed, s.N, strconv.FormatFloat(s.Temp, 'g', -1, 64))
@@ -135,6 +156,12 @@ func (s State) Query() string {
 	}
 	if s.Ens != 1 {
 		fmt.Fprintf(&b, "&ens=%d", s.Ens)
+	}
+	if v := StepsValue(s.Steps, s.DDPM); v != "" {
+		b.WriteString("&steps=" + v)
+	}
+	if s.Class > 0 {
+		fmt.Fprintf(&b, "&label=%d", s.Class-1)
 	}
 	return b.String()
 }

@@ -64,7 +64,8 @@ func (w *worker) load(req protocol.Request) error {
 		// The first run compiles and proves the backend really works (ORT reports a missing
 		// or broken runtime only here). It draws as many samples as the page will ask for
 		// first, so that the graph it compiles is the one the first picture needs.
-		_, err = m.Sample(model.SampleOptions{N: max(1, min(req.N, protocol.MaxN))})
+		// Steps: 1 keeps a diffusion model's trial to one network call (other families ignore it).
+		_, err = m.Sample(model.SampleOptions{N: max(1, min(req.N, protocol.MaxN)), Steps: 1})
 		return err
 	})
 	if err != nil {
@@ -75,13 +76,11 @@ func (w *worker) load(req protocol.Request) error {
 	}
 	progress("ready", 3)
 	w.m, w.name, w.backend = m, req.Model, used
-	var views []protocol.ViewInfo
-	for _, v := range m.Views() {
-		views = append(views, protocol.ViewInfo{Name: v.Name, Title: v.Title})
-	}
-	post(protocol.Response{ID: req.ID, Kind: protocol.KindLoaded, Model: req.Model, Backend: used,
-		Fallback: fallback, Views: views, Ms: msSince(start), Fetched: fetched(),
-		Family: m.Spec().Family, Masks: w.masksOf(), TrainAbout: trainConfigs[req.Model].about}, nil)
+	loaded := protocol.Response{ID: req.ID, Kind: protocol.KindLoaded, Model: req.Model, Backend: used,
+		Fallback: fallback, Views: w.pageViews(), Ms: msSince(start), Fetched: fetched(),
+		Family: m.Spec().Family, Masks: w.masksOf(), TrainAbout: trainConfigs[req.Model].about}
+	w.familyInfo(&loaded)
+	post(loaded, nil)
 	return nil
 }
 
@@ -115,6 +114,9 @@ func (w *worker) sample(req protocol.Request) error {
 	if ar, ok := w.m.(autoregressive); ok {
 		return w.animate(req, ar, model.SampleOptions{N: n, Seed: req.Seed, Temperature: temp}, title)
 	}
+	if done, err := w.liveSample(req, model.SampleOptions{N: n, Seed: req.Seed, Temperature: temp}, title); done {
+		return err
+	}
 	start := time.Now()
 	var im *data.Images
 	err := model.Guard(func() (err error) {
@@ -135,6 +137,9 @@ func (w *worker) view(req protocol.Request) error {
 	}
 	n, _ := protocol.ClampN(fmt.Sprint(req.N))
 	w.useMasks(req)
+	if done, err := w.liveView(req, n); done {
+		return err
+	}
 	var names []string
 	for _, v := range w.m.Views() {
 		names = append(names, v.Name)

@@ -1,0 +1,155 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"syscall/js"
+
+	"genlab/wasm/protocol"
+)
+
+// The controls of the diffusion models and the conditional GAN: the sampler (DDIM steps, or
+// DDPM) and the label to draw. Both live in the URL (steps=50 or steps=ddpm, label=3) and are
+// clamped to what the loaded model has.
+
+// familyInfo is what the loaded model says about its sampler and labels.
+type familyInfo struct {
+	classes     int // labels of a conditional model, 0 for others
+	sampleSteps int // a diffusion model's default DDIM steps (0: DDPM)
+	maxSteps    int // its T; 0 for models that are not diffusion models
+}
+
+// onFamily takes the loaded model's family information and fits the link's state to it.
+func (a *app) onFamily(r protocol.Response) {
+	a.fam = familyInfo{classes: r.Classes, sampleSteps: r.SampleSteps, maxSteps: r.MaxSteps}
+	changed := false
+	if l := a.state.Label(); l != protocol.NoLabel {
+		fit, problem := protocol.ClampLabel(l, a.fam.classes)
+		if problem != "" && a.fam.classes > 0 {
+			a.notice(problem)
+		}
+		a.state.Class, changed = fit+1, fit != l
+	}
+	if m := a.fam.maxSteps; m > 0 && a.state.Steps > m {
+		a.notice(fmt.Sprintf("%s has T = %d diffusion steps; DDIM takes %d.", a.loaded, m, m))
+		a.state.Steps, changed = m, true
+	}
+	if changed {
+		a.writeURL()
+	}
+	a.showFamilyControls()
+}
+
+// bindFamilyControls wires the steps box, the DDPM switch and the label picker.
+func (a *app) bindFamilyControls() {
+	a.on("steps", "change", func(t js.Value) {
+		steps, _, problem := protocol.ParseSteps(t.Get("value").String())
+		if problem != "" {
+			a.notice(problem)
+		}
+		if steps == 0 { // not a number: keep what was there
+			steps = a.state.Steps
+		}
+		if m := a.fam.maxSteps; m > 0 && steps > m {
+			a.notice(fmt.Sprintf("%s has T = %d diffusion steps; DDIM takes %d.", a.loaded, m, m))
+			steps = m
+		}
+		a.state.Steps, a.state.DDPM = steps, false
+		a.familyChanged()
+	})
+	a.on("ddpm", "change", func(t js.Value) {
+		a.state.DDPM = t.Get("checked").Bool()
+		a.familyChanged()
+	})
+	a.on("label", "change", func(t js.Value) {
+		l, _ := protocol.ParseLabel(t.Get("value").String())
+		l, _ = protocol.ClampLabel(l, a.fam.classes)
+		a.state.Class = l + 1
+		a.familyChanged()
+	})
+}
+
+func (a *app) familyChanged() {
+	a.syncFamilyControls()
+	a.writeURL()
+	if a.state.View != protocol.ViewSamples && a.state.View != "compare" && a.state.View != "animate" {
+		a.state.View = protocol.ViewSamples // the other views do not follow these controls
+		a.writeURL()
+	}
+	a.show()
+}
+
+// showFamilyControls shows the rows of the loaded model's family and fills the label picker.
+func (a *app) showFamilyControls() {
+	if e := a.el("diffusion-controls"); e.Truthy() {
+		e.Set("hidden", a.fam.maxSteps == 0)
+	}
+	if e := a.el("steps"); e.Truthy() && a.fam.maxSteps > 0 {
+		e.Set("max", min(protocol.MaxSteps, a.fam.maxSteps))
+		e.Set("min", min(protocol.MinSteps, a.fam.maxSteps))
+	}
+	if e := a.el("gan-controls"); e.Truthy() {
+		e.Set("hidden", a.fam.classes == 0)
+	}
+	if sel := a.el("label"); sel.Truthy() {
+		sel.Set("innerHTML", "")
+		add := func(value, text string) {
+			opt := a.doc.Call("createElement", "option")
+			opt.Set("value", value)
+			opt.Set("textContent", text)
+			sel.Call("appendChild", opt)
+		}
+		add("all", fmt.Sprintf("all (0 to %d in turn)", max(0, a.fam.classes-1)))
+		for i := range a.fam.classes {
+			add(strconv.Itoa(i), strconv.Itoa(i))
+		}
+	}
+	a.syncFamilyControls()
+}
+
+// syncFamilyControls shows the state in the family controls.
+func (a *app) syncFamilyControls() {
+	if e := a.el("steps"); e.Truthy() {
+		steps := a.state.Steps
+		if steps == 0 {
+			steps = a.fam.sampleSteps
+		}
+		if steps == 0 {
+			e.Set("value", "")
+		} else {
+			e.Set("value", steps)
+		}
+		e.Set("disabled", a.state.DDPM || a.loaded == "")
+	}
+	if e := a.el("ddpm"); e.Truthy() {
+		e.Set("checked", a.state.DDPM)
+		if a.fam.maxSteps > 0 {
+			e.Get("parentElement").Set("title", fmt.Sprintf("Ancestral sampling through all T = %d steps (Ho et al. 2020)", a.fam.maxSteps))
+		}
+	}
+	if e := a.el("label"); e.Truthy() {
+		v := "all"
+		if l := a.state.Label(); l != protocol.NoLabel {
+			v = strconv.Itoa(l)
+		}
+		e.Set("value", v)
+	}
+}
+
+// familyRequest adds the family controls' state to a sample or view request.
+func (a *app) familyRequest(req *protocol.Request) {
+	req.Steps, req.DDPM = a.state.Steps, a.state.DDPM
+	if l := a.state.Label(); l != protocol.NoLabel && a.fam.classes > 0 {
+		req.Class = &l
+	}
+}
+
+// unitOf names what a streamed grid's steps count.
+func unitOf(g protocol.GridInfo) string {
+	if g.Unit == "" {
+		return "pixel" // MADE's samples, streamed before grids had units
+	}
+	return g.Unit
+}
