@@ -35,6 +35,7 @@ type game struct {
 	mainShownBefore bool
 	labels          labels
 	frames          int
+	drawnW, drawnH  int // the screen's size at the last repaint
 
 	// per frame: screen scale and offset of the logical grid
 	k, ox, oy float64
@@ -84,13 +85,14 @@ func (g *game) Draw(screen *ebiten.Image) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	g.frames++
-	// The screen is kept between frames; repaint on change, and now and then in case the canvas
-	// was resized under us.
-	if !a.redraw && g.frames%30 != 0 {
+	// The screen is kept between frames; repaint on change, now and then, and when the canvas
+	// was resized under us (ebiten gives a resize a frame: frames.go).
+	b := screen.Bounds()
+	if !a.redraw && g.frames%30 != 0 && b.Dx() == g.drawnW && b.Dy() == g.drawnH {
 		return
 	}
 	a.redraw = false
-	b := screen.Bounds()
+	g.drawnW, g.drawnH = b.Dx(), b.Dy()
 	g.k = math.Min(float64(b.Dx())/logicalW, float64(b.Dy())/logicalH)
 	g.ox, g.oy = (float64(b.Dx())-logicalW*g.k)/2, (float64(b.Dy())-logicalH*g.k)/2
 	screen.Fill(colBG)

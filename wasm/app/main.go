@@ -31,6 +31,7 @@ func main() {
 
 	ebiten.SetWindowTitle("genlab")
 	ebiten.SetScreenClearedEveryFrame(false) // redraw only when something changed: the CPU is for the models
+	a.drawOnChange()
 	if err := ebiten.RunGame(&game{a: a}); err != nil {
 		a.fail("drawing stopped: " + err.Error())
 	}
