@@ -269,8 +269,8 @@ func (l *Lab) ganFrame(m *gan.GAN, f *Frame) error {
 	return nil
 }
 
-// diffusionFrame samples with DDPM (all T steps), keeping TrailFrames snapshots of x_t. The
-// sampler runs the points in chunks, each through every step: a snapshot gathers all chunks.
+// diffusionFrame runs DDPM (all T steps) on the frame's noise in one batch (one compiled
+// shape, T network calls), keeping TrailFrames snapshots of x_t.
 func (l *Lab) diffusionFrame(m *diffusion.Diffusion, f *Frame) error {
 	T := m.MaxSampleSteps()
 	slot := map[int]int{} // sampler step number (1: x_T … T) -> snapshot
@@ -278,20 +278,18 @@ func (l *Lab) diffusionFrame(m *diffusion.Diffusion, f *Frame) error {
 		slot[1+i*T/(TrailFrames-1)] = i
 	}
 	f.Trail, f.TrailT = make([][]float32, TrailFrames), make([]int, TrailFrames)
-	s, err := m.SampleWith(model.SampleOptions{N: Points, Seed: sampleSeed}, m.SamplerFor(T), func(st diffusion.Step) error {
+	rng := model.Rand(sampleSeed)
+	x := model.Normals(rng, 2*Points)
+	err := m.Schedule().Reverse(x, m.SamplerFor(T), false, rng, m.Eps, func(st diffusion.Step) error {
 		if i, ok := slot[st.I]; ok {
-			f.Trail[i] = append(f.Trail[i], st.X...)
-			f.TrailT[i] = st.T
+			f.Trail[i], f.TrailT[i] = finite(slices.Clone(st.X)), st.T
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	f.Samples = finite(s.Pix)
-	for i := range f.Trail {
-		f.Trail[i] = finite(f.Trail[i])
-	}
+	f.Samples = finite(x)
 	f.Trail[TrailFrames-1] = f.Samples
 	return nil
 }

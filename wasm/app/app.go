@@ -80,6 +80,8 @@ type app struct {
 	fam familyInfo // the loaded model's sampler and labels (diffusion, conditional GAN): families.go
 
 	lastSave map[string]any // name and size of the last PNG saved
+
+	lab labView // the 2-D lab (lab.go)
 }
 
 func newApp(win js.Value) *app {
@@ -151,7 +153,11 @@ func (a *app) onResponse(r protocol.Response, pix []byte) {
 		a.models = r.Models
 		a.fillModels()
 		a.checkModel()
-		a.load()
+		if a.lab.state.On() { // a lab link: train it at once, no pretrained model needed
+			a.startLab(labSteps)
+		} else {
+			a.load()
+		}
 	case protocol.KindProgress:
 		a.stage = r.Stage
 		if r.Total > 0 {
@@ -180,12 +186,15 @@ func (a *app) onResponse(r protocol.Response, pix []byte) {
 		}
 	case protocol.KindGrid:
 		a.onGrid(r, pix)
+	case protocol.KindLab:
+		a.onLabFrame(r)
 	case protocol.KindTrain:
 		if r.ID == a.trainID {
 			a.stage = "" // preparation is over
 		}
 		a.trainStep, a.trainTotal, a.stepsPerSec, a.trainState = r.Step, r.Total, r.StepsPerSec, r.Training
 		a.losses = append(a.losses, r.Losses...)
+		a.lab.gLosses = append(a.lab.gLosses, r.GLosses...)
 		if r.Backend != "" && a.backend == "" {
 			a.backend = r.Backend
 		}

@@ -35,7 +35,7 @@ func (a *app) drawOnChange() {
 		for range time.Tick(frameCheck) {
 			since := time.Since(last)
 			a.mu.Lock()
-			now := a.redraw && (a.trainState != protocol.TrainRunning || a.main.fresh || since >= trainFrameEvery)
+			now := a.labFrameDue() || a.redraw && (a.trainState != protocol.TrainRunning || a.main.fresh || since >= trainFrameEvery)
 			a.mu.Unlock()
 			if now {
 				ebiten.ScheduleFrame()

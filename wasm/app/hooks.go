@@ -89,6 +89,7 @@ func (a *app) status() map[string]any {
 		"training":      a.trainResult(),
 		"workerFetched": jsStrings(a.workerFetched),
 		"workerStarts":  a.workers,
+		"lab":           a.labStatus(),
 	}
 }
 

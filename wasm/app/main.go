@@ -25,6 +25,7 @@ func main() {
 		a.notice(p)
 	}
 	a.bindControls()
+	a.initLab()
 	a.installHooks()
 	a.writeURL()
 	a.startWorker()

@@ -41,6 +41,10 @@ func (a *app) on(id, event string, fn func(target js.Value)) {
 func (a *app) bindControls() {
 	a.on("model", "change", func(t js.Value) {
 		a.state.Model, a.state.View = t.Get("value").String(), protocol.ViewSamples
+		if a.lab.state.On() { // picking a model leaves the lab
+			a.lab.state.Family = ""
+			a.labChanged()
+		}
 		a.state.Mask, a.state.Ens = 0, 1
 		a.state.Steps, a.state.DDPM, a.state.Class = 0, false, 0
 		a.writeURL()
@@ -122,6 +126,10 @@ func (a *app) maskChanged() {
 
 // startTraining asks the worker to train a fresh model for steps steps.
 func (a *app) startTraining(steps int) {
+	if a.lab.state.On() {
+		a.startLab(steps)
+		return
+	}
 	model := a.loaded
 	if model == "" {
 		model = a.state.Model
@@ -265,7 +273,7 @@ func (a *app) refresh() {
 	for _, id := range []string{"seed", "reseed", "n", "temp", "sample", "save", "mask", "ens"} {
 		enable(id, ready)
 	}
-	enable("train", a.models != nil && !running && !paused && (a.loaded == "" || a.trainAbout != ""))
+	enable("train", a.models != nil && !running && !paused && (a.loaded == "" || a.trainAbout != "" || a.lab.state.On()))
 	enable("pause", running && a.trainState == protocol.TrainRunning)
 	enable("resume", paused)
 	enable("stop", running || paused)
@@ -309,7 +317,7 @@ func (a *app) statusLine() string {
 // writeURL keeps the address bar's query equal to the state, without adding history entries.
 func (a *app) writeURL() {
 	loc := a.win.Get("location")
-	a.win.Get("history").Call("replaceState", nil, "", loc.Get("pathname").String()+"?"+a.state.Query())
+	a.win.Get("history").Call("replaceState", nil, "", loc.Get("pathname").String()+"?"+a.state.Query()+a.lab.state.Query())
 }
 
 func (a *app) notice(msg string) {

@@ -70,6 +70,8 @@ type Request struct {
 	Ens  int `json:"ens,omitempty"`
 	// Pixels is the image to score (OpScore): one '0' or '1' per pixel, row by row.
 	Pixels string `json:"pixels,omitempty"`
+	// Lab, with OpTrain, trains the 2-D lab it names instead of a small version of Model (lab.go).
+	Lab *LabRequest `json:"lab,omitempty"`
 	// DDPM asks a diffusion model for DDPM ancestral sampling (all T steps) instead of DDIM with
 	// Steps steps (0: the model's default) when sampling (OpSample, the compare view).
 	DDPM bool `json:"ddpm,omitempty"`
@@ -152,6 +154,10 @@ type Response struct {
 	Losses      []float64 `json:"losses,omitempty"`
 	StepsPerSec float64   `json:"stepsPerSec,omitempty"`
 	Training    string    `json:"training,omitempty"`
+	// GLosses are a GAN's generator losses since the last report (Losses are its discriminator's).
+	GLosses []float64 `json:"gLosses,omitempty"`
+	// Lab is a frame of the 2-D lab in training (KindLab).
+	Lab *LabFrame `json:"lab,omitempty"`
 
 	Ms        float64 `json:"ms,omitempty"` // compute time of the request, in the worker
 	Cancelled bool    `json:"cancelled,omitempty"`

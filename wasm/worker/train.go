@@ -12,6 +12,7 @@ import (
 	"github.com/gomlx/compute"
 
 	"genlab/core/data"
+	"genlab/core/lab"
 	"genlab/core/model"
 	"genlab/wasm/protocol"
 )
@@ -52,12 +53,16 @@ type trainer struct {
 	busy         time.Duration // time spent in steps after the first (which compiles), for steps/s
 	lastGrid     int           // step of the last grid
 	lastGridAt   time.Time
+	lab          *lab.Lab // the 2-D lab in training (lab.go), nil for the image models
 }
 
 // newTrainer fetches the training digits, builds a fresh model and takes its first step: that
 // step compiles the training graph, and if ONNX Runtime Web fails on it, training falls back to
 // the Go backend.
 func (w *worker) newTrainer(req protocol.Request) (*trainer, error) {
+	if req.Lab != nil {
+		return w.newLabTrainer(req)
+	}
 	name := req.Model
 	if name == "" {
 		name = protocol.DefaultModel
@@ -118,6 +123,9 @@ func (w *worker) newTrainer(req protocol.Request) (*trainer, error) {
 
 // nextBatch is the next minibatch, binarised afresh (dynamic binarisation).
 func (t *trainer) nextBatch() *data.Images {
+	if t.lab != nil {
+		return t.lab.Batch()
+	}
 	x, _ := t.batcher.Next()
 	data.BinarizeInto(x, x, t.rng)
 	b := t.shape
@@ -144,7 +152,7 @@ func (t *trainer) chunk() {
 	}
 	t.busy += time.Since(start)
 	t.report()
-	if time.Since(t.lastGridAt) >= gridEvery {
+	if time.Since(t.lastGridAt) >= t.frameEvery() {
 		t.sendGrid()
 	}
 	if t.step >= t.target {
@@ -186,11 +194,15 @@ func (t *trainer) report() {
 		sps = float64(t.step-1) / t.busy.Seconds()
 	}
 	post(protocol.Response{ID: t.id, Kind: protocol.KindTrain, Backend: t.backend, Step: t.step, Total: t.target,
-		Losses: t.pending, StepsPerSec: sps, Training: t.state}, nil)
+		Losses: t.pending, GLosses: t.genLosses(), StepsPerSec: sps, Training: t.state}, nil)
 	t.pending = nil
 }
 
 func (t *trainer) sendGrid() {
+	if t.lab != nil {
+		t.sendLabFrame()
+		return
+	}
 	start := time.Now()
 	var im *data.Images
 	err := model.Guard(func() error {
