@@ -158,3 +158,8 @@ func (env *Env) SaveCurves(results []*Result) error {
 	}
 	return nil
 }
+
+// WriteReport writes a study's write-up (markdown) under Out.
+func (env *Env) WriteReport(name, text string) error {
+	return model.WriteFileAtomic(filepath.Join(env.Out, name), []byte(text))
+}
