@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -124,6 +125,16 @@ func TestLab(t *testing.T) {
 	checkFalls(t, "diffusion sliced W", st.Lab.SW)
 	b.labCanvas(t, filepath.Join(out, "lab-diffusion.png"))
 	b.noProblems(t, "diffusion lab")
+
+	// 4. Leaving the lab stops its training and brings the pretrained models back.
+	b.eval(t, 5*time.Second, `(() => { const e = document.getElementById("lab"); e.value = ""; e.dispatchEvent(new Event("change")); })()`, nil)
+	b.waitFor(t, 60*time.Second, `genlab.status().gridHash !== "" && genlab.status().lab === null && genlab.status().training.state === "stopped"`)
+	var search string
+	b.eval(t, 5*time.Second, `location.search`, &search)
+	if strings.Contains(search, "lab=") {
+		t.Errorf("left the lab, but the URL still names it: %s", search)
+	}
+	b.noProblems(t, "leaving the lab")
 	t.Logf("three labs in %.1f s", time.Since(start).Seconds())
 }
 
