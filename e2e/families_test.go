@@ -211,9 +211,13 @@ func TestFamilies(t *testing.T) {
 	base := startServerWith(t, root, familyWeights(t, root))
 	b := newBrowser(t, chromium)
 
-	// 1. Diffusion: the sampler from the URL, x_t beside the estimate of x_0 at every step.
-	b.open(t, base+"/?model=ddpm-digits&seed=2&n=16&steps=20")
+	// 1. Diffusion: the sampler from the URL, x_t beside the estimate of x_0 at every step; 16
+	// samples when the link does not say how many (each step runs the network on all of them).
+	b.open(t, base+"/?model=ddpm-digits&seed=2&steps=20")
 	st := b.finished(t, "", 60*time.Second)
+	if q := b.query(t); st.N != 16 || q.Get("n") != "16" {
+		t.Errorf("a diffusion link without n draws %d samples (query %v), want 16", st.N, q)
+	}
 	t.Logf("ddpm-digits on %s (T = %d): %d frames, last picture %.0f ms: %q", st.Backend, st.MaxSteps, st.Frames, st.LastSampleMs, st.Title)
 	if st.Family != "diffusion" || st.Sampler != "20" || !strings.Contains(st.Title, "DDIM, 20 steps") {
 		t.Errorf("status %+v: want diffusion sampling with DDIM, 20 steps", st)
@@ -231,6 +235,9 @@ func TestFamilies(t *testing.T) {
 		t.Errorf("steps=3: sampler %q, notices %q; want 10 and a notice", st.Sampler, st.Notices)
 	}
 	b.run(t, 10*time.Second, chromedp.Click("#ddpm", chromedp.ByQuery))
+	// Midway: a frame of x_t beside the estimate of x_0, the progress bar part full.
+	b.waitFor(t, 60*time.Second, `(s => s.sampler === "ddpm" && s.step > 0 && s.step < s.steps)(genlab.status())`)
+	shot(t, b, out, "ddpm-midway")
 	st = b.finished(t, st.GridHash, 60*time.Second)
 	if q := b.query(t); q.Get("steps") != "ddpm" || !strings.Contains(st.Title, "DDPM") {
 		t.Errorf("after ticking DDPM: query %v, title %q", q, st.Title)

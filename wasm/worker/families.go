@@ -47,7 +47,7 @@ const (
 )
 
 const (
-	compareN   = 16 // samples of the compare view: DDPM's T steps must stay bearable
+	compareN   = 4  // samples of the compare view: DDPM's T steps must stay bearable (see diffusionN)
 	walkFrames = 48 // frames of one latent walk around its loop
 )
 
@@ -68,13 +68,17 @@ func (w *worker) classes() int {
 // test images the page does not ship (faces), and with the streamed ones added.
 func (w *worker) pageViews() []protocol.ViewInfo {
 	var views []protocol.ViewInfo
+	_, denoises := w.denoiser()
 	for _, v := range w.m.Views() {
 		if v.Needs == "test" && w.m.Spec().Data != "mnist" {
 			continue
 		}
+		if denoises && v.Name == "samplers" {
+			continue // the compare view does it streamed and timed: this one runs DDPM unseen for minutes
+		}
 		views = append(views, protocol.ViewInfo{Name: v.Name, Title: v.Title})
 	}
-	if _, ok := w.denoiser(); ok {
+	if denoises {
 		views = append(views, protocol.ViewInfo{Name: viewCompare, Title: "DDIM and DDPM side by side from the same noise, with their times"})
 	}
 	if _, ok := w.m.(walker); ok && !w.isPoints() {
@@ -153,7 +157,7 @@ func (w *worker) denoise(req protocol.Request, d denoiser, opt model.SampleOptio
 			if ok, err := p.due(step, of); !ok || err != nil {
 				return err
 			}
-			img := plot.Panels([]string{"x_t", "the network's estimate of x_0"}, []*image.RGBA{plot.Grid(xt, cols, 1), plot.Grid(x0, cols, 1)})
+			img := plot.Panels([]string{"x_t", "estimate of x_0"}, []*image.RGBA{grid(xt, cols), grid(x0, cols)})
 			p.send(title, img, opt.N, cols, step-1, of, "step", start)
 			return nil
 		})
@@ -162,7 +166,7 @@ func (w *worker) denoise(req protocol.Request, d denoiser, opt model.SampleOptio
 	if err != nil {
 		return err
 	}
-	img := plot.Panels([]string{"samples x_0", "the last estimate of x_0"}, []*image.RGBA{plot.Grid(final, cols, 1), plot.Grid(last, cols, 1)})
+	img := plot.Panels([]string{"samples x_0", "last estimate of x_0"}, []*image.RGBA{grid(final, cols), grid(last, cols)})
 	title += fmt.Sprintf(" · %.1f s", p.computed(start).Seconds())
 	p.send(title, img, opt.N, cols, 1, 1, "step", start)
 	return nil
@@ -199,20 +203,20 @@ func (w *worker) compare(req protocol.Request, d denoiser) error {
 	}
 	ddim, tDDIM, err := run(false, func(step, of int, xt *data.Images) *image.RGBA {
 		return plot.Panels([]string{fmt.Sprintf("%s: step %d", ddimName, step), ddpmName + ": next"},
-			[]*image.RGBA{plot.Grid(xt, cols, 1), nil})
+			[]*image.RGBA{grid(xt, cols), nil})
 	}, 0)
 	if err != nil {
 		return err
 	}
 	ddimCap := fmt.Sprintf("%s: %.2f s", ddimName, tDDIM.Seconds())
-	ddimImg := plot.Grid(ddim, cols, 1)
+	ddimImg := grid(ddim, cols)
 	ddpm, tDDPM, err := run(true, func(step, of int, xt *data.Images) *image.RGBA {
-		return plot.Panels([]string{ddimCap, fmt.Sprintf("%s: step %d", ddpmName, step)}, []*image.RGBA{ddimImg, plot.Grid(xt, cols, 1)})
+		return plot.Panels([]string{ddimCap, fmt.Sprintf("%s: step %d", ddpmName, step)}, []*image.RGBA{ddimImg, grid(xt, cols)})
 	}, S)
 	if err != nil {
 		return err
 	}
-	img := plot.Panels([]string{ddimCap, fmt.Sprintf("%s: %.2f s", ddpmName, tDDPM.Seconds())}, []*image.RGBA{ddimImg, plot.Grid(ddpm, cols, 1)})
+	img := plot.Panels([]string{ddimCap, fmt.Sprintf("%s: %.2f s", ddpmName, tDDPM.Seconds())}, []*image.RGBA{ddimImg, grid(ddpm, cols)})
 	title = fmt.Sprintf("Same x_T, %d samples · seed %d · DDIM %d steps %.2f s, DDPM %d steps %.2f s (%.0fx)",
 		opt.N, opt.Seed, S, tDDIM.Seconds(), T, tDDPM.Seconds(), tDDPM.Seconds()/math.Max(tDDIM.Seconds(), 1e-3))
 	p.send(title, img, opt.N, cols, S+T, S+T, "step", start)
@@ -250,4 +254,11 @@ func (w *worker) walk(req protocol.Request, wk walker, n int) error {
 		p.send(title, plot.Grid(im, cols, 1), n, cols, f, walkFrames, "frame", start)
 	}
 	return nil
+}
+
+// grid draws a panel's images, enlarged when there are few of them so that the panel stays at
+// least about as wide as its caption (the page scales the whole picture to fit anyway).
+func grid(im *data.Images, cols int) *image.RGBA {
+	w := max(1, cols*(im.W+1))
+	return plot.Grid(im, cols, min(4, max(1, (150+w-1)/w)))
 }
