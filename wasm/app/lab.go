@@ -165,6 +165,22 @@ func (a *app) syncLab() {
 	}
 }
 
+// labAbout names the lab for the status line: "2-D lab: gan on spirals (k = 3) on onnx-wasm".
+func (a *app) labAbout() string {
+	l := a.lab.state
+	s := "2-D lab: " + l.Family + " on " + l.Density
+	switch l.Family {
+	case "flow":
+		s += " (" + l.Arch + ")"
+	case "gan":
+		s += fmt.Sprintf(" (k = %d)", l.K)
+	}
+	if a.backend != "" {
+		s += " on " + a.backend
+	}
+	return s
+}
+
 // labStatus is the lab's part of genlab.status(): what runs and how far it got.
 func (a *app) labStatus() any {
 	l := a.lab

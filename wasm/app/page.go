@@ -292,6 +292,8 @@ func (a *app) refresh() {
 func (a *app) statusLine() string {
 	var parts []string
 	switch {
+	case a.lab.state.On():
+		parts = append(parts, a.labAbout())
 	case a.loaded != "":
 		parts = append(parts, fmt.Sprintf("%s on %s", a.loaded, a.backend))
 	case a.phase == "error":
