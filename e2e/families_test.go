@@ -258,6 +258,11 @@ func TestFamilies(t *testing.T) {
 	b.waitFor(t, 60*time.Second, `genlab.status().model === "realnvp-faces"`)
 	st = b.finished(t, st.GridHash, 60*time.Second)
 	faces := shot(t, b, out, "realnvp-samples")
+	var walks bool
+	b.eval(t, 5*time.Second, `!!document.getElementById("view-animate") && !document.getElementById("view-interpolate")`, &walks)
+	if !walks {
+		t.Error("realnvp-faces should offer the latent walk (Animate) and not the interpolation of test faces the page does not ship")
+	}
 	if faces.colour < 8 {
 		t.Errorf("realnvp-faces samples have colourfulness %.1f: drawn grey?", faces.colour)
 	}
@@ -287,8 +292,8 @@ func TestFamilies(t *testing.T) {
 		t.Errorf("the walk ended on grid %s, not on the samples it started from (%s)", h, st.GridHash)
 	}
 	st = b.famStatus(t)
-	if st.Frames < 20 || !strings.Contains(st.Title, "Latent walk") {
-		t.Errorf("latent walk: %d frames, title %q; want >= 20 frames", st.Frames, st.Title)
+	if st.Frames < 40 || !strings.Contains(st.Title, "Latent walk") {
+		t.Errorf("latent walk: %d frames, title %q; want >= 40 frames", st.Frames, st.Title)
 	}
 	shot(t, b, out, "gan-walk")
 	b.noProblems(t, "gan-digits")

@@ -47,8 +47,9 @@ const (
 )
 
 const (
-	compareN   = 4  // samples of the compare view: DDPM's T steps must stay bearable (see diffusionN)
-	walkFrames = 48 // frames of one latent walk around its loop
+	compareN   = 4                     // samples of the compare view: DDPM's T steps must stay bearable (see diffusionN)
+	walkFrames = 96                    // frames of one latent walk around its loop
+	walkGap    = 50 * time.Millisecond // at least this between frames: a loop lasts 5 s or more
 )
 
 func (w *worker) denoiser() (denoiser, bool) {
@@ -217,8 +218,8 @@ func (w *worker) compare(req protocol.Request, d denoiser) error {
 		return err
 	}
 	img := plot.Panels([]string{ddimCap, fmt.Sprintf("%s: %.2f s", ddpmName, tDDPM.Seconds())}, []*image.RGBA{ddimImg, grid(ddpm, cols)})
-	title = fmt.Sprintf("Same x_T, %d samples · seed %d · DDIM %d steps %.2f s, DDPM %d steps %.2f s (%.0fx)",
-		opt.N, opt.Seed, S, tDDIM.Seconds(), T, tDDPM.Seconds(), tDDPM.Seconds()/math.Max(tDDIM.Seconds(), 1e-3))
+	title = fmt.Sprintf("Same x_T · seed %d · DDIM %d steps %.2f s · DDPM %d steps %.2f s (%.0fx as long)",
+		opt.Seed, S, tDDIM.Seconds(), T, tDDPM.Seconds(), tDDPM.Seconds()/math.Max(tDDIM.Seconds(), 1e-3))
 	p.send(title, img, opt.N, cols, S+T, S+T, "step", start)
 	return nil
 }
@@ -248,8 +249,11 @@ func (w *worker) walk(req protocol.Request, wk walker, n int) error {
 		if err != nil {
 			return err
 		}
-		if _, err := p.due(1, 1); err != nil { // every frame is shown, animGap apart at least
+		if _, err := p.due(1, 1); err != nil { // every frame is shown
 			return err
+		}
+		if wait := walkGap - time.Since(p.last); wait > 0 {
+			time.Sleep(wait)
 		}
 		p.send(title, plot.Grid(im, cols, 1), n, cols, f, walkFrames, "frame", start)
 	}
