@@ -155,10 +155,11 @@ func (b *browser) trainLab(t *testing.T, family string, steps, frames int) labSt
 	return st
 }
 
-// checkFalls asserts that a series ends lower than it starts (means of its first and last tenth).
+// checkFalls asserts that a series ends lower than it starts (means of its first and last
+// quarter: a frame's sliced Wasserstein distance is noisy).
 func checkFalls(t *testing.T, what string, xs []float64) {
 	t.Helper()
-	n := max(1, len(xs)/10)
+	n := max(1, len(xs)/4)
 	if len(xs) < 2 {
 		t.Errorf("%s: %d values, too few to fall", what, len(xs))
 		return
