@@ -115,8 +115,12 @@ func TestLab(t *testing.T) {
 	b.labCanvas(t, filepath.Join(out, "lab-gan.png"))
 	b.noProblems(t, "GAN lab")
 
-	// 3. The diffusion lab: the points flow from noise to the density.
-	b.eval(t, 5*time.Second, `(() => { const e = document.getElementById("lab"); e.value = "diffusion"; e.dispatchEvent(new Event("change")); })()`, nil)
+	// 3. The diffusion lab, from another seed: the points flow from noise to the density.
+	b.eval(t, 5*time.Second, `(() => {
+		const set = (id, v) => { const e = document.getElementById(id); e.value = v; e.dispatchEvent(new Event("change")); };
+		set("lab", "diffusion"); set("seed", "7");
+	})()`, nil)
+	b.waitFor(t, 10*time.Second, `location.search.includes("lab=diffusion") && location.search.includes("seed=7")`)
 	st = b.trainLab(t, "diffusion", 150, 3)
 	if st.Lab.Trail != 8 {
 		t.Errorf("diffusion frame: %d snapshots of x_t, want 8", st.Lab.Trail)

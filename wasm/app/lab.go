@@ -120,6 +120,17 @@ func (a *app) startLab(steps int) {
 	a.stage, a.stageFrac = "preparing the "+a.lab.state.Family+" lab", 0
 }
 
+// reseeded follows a new seed: new samples of the model, or in the lab a fresh run from it.
+func (a *app) reseeded() {
+	if !a.lab.state.On() {
+		a.show()
+		return
+	}
+	if a.models != nil {
+		a.startLab(labSteps)
+	}
+}
+
 // onLabFrame keeps the newest frame of the current run.
 func (a *app) onLabFrame(r protocol.Response) {
 	if r.ID != a.trainID || r.Lab == nil {

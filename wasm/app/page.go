@@ -69,13 +69,13 @@ func (a *app) bindControls() {
 		}
 		a.state.Seed = seed
 		a.writeURL()
-		a.show()
+		a.reseeded()
 	})
 	a.on("reseed", "click", func(js.Value) {
 		a.state.Seed = uint64(js.Global().Get("Math").Call("random").Float() * 1e6)
 		a.syncControls()
 		a.writeURL()
-		a.show()
+		a.reseeded()
 	})
 	a.on("n", "change", func(t js.Value) {
 		n, problem := protocol.ClampN(t.Get("value").String())
@@ -272,6 +272,9 @@ func (a *app) refresh() {
 	enable("model", a.models != nil)
 	for _, id := range []string{"seed", "reseed", "n", "temp", "sample", "save", "mask", "ens"} {
 		enable(id, ready)
+	}
+	for _, id := range []string{"seed", "reseed"} { // the lab's seed: a fresh run from it
+		enable(id, ready || a.lab.state.On() && a.models != nil)
 	}
 	enable("train", a.models != nil && !running && !paused && (a.loaded == "" || a.trainAbout != "" || a.lab.state.On()))
 	enable("pause", running && a.trainState == protocol.TrainRunning)
