@@ -97,8 +97,12 @@ func (g *game) Draw(screen *ebiten.Image) {
 	g.ox, g.oy = (float64(b.Dx())-logicalW*g.k)/2, (float64(b.Dy())-logicalH*g.k)/2
 	screen.Fill(colBG)
 
-	g.drawMain(screen)
-	g.drawTraining(screen)
+	if a.lab.state.On() {
+		g.drawLab(screen)
+	} else {
+		g.drawMain(screen)
+		g.drawTraining(screen)
+	}
 	g.drawProgress(screen)
 
 	if g.mainImg != nil && !g.mainShownBefore {
