@@ -53,7 +53,7 @@ func familyWeights(t *testing.T, root string) string {
 			copyFile(t, src, dst)
 			continue
 		}
-		data := dataDir(root)
+		data := dataDir(root, strings.HasSuffix(name, "-faces"))
 		if !exists(cli) || data == "" {
 			skipOrFail(t, "e2e: no weights for %s and no build/genlab or data to train them (make build; ../shared/datasets)", name)
 		}
@@ -80,10 +80,14 @@ func familyWeights(t *testing.T, root string) string {
 	return dir
 }
 
-// dataDir is where the training sets are, as the Makefile looks for them ("" if nowhere).
-func dataDir(root string) string {
+// dataDir is where the digits (or the faces) are, as the Makefile looks for them ("" if nowhere).
+func dataDir(root string, faces bool) string {
+	set := "mnist"
+	if faces {
+		set = "celeba"
+	}
 	for _, d := range []string{filepath.Join(root, "data"), filepath.Join(root, "..", "shared", "datasets")} {
-		if exists(filepath.Join(d, "mnist")) && exists(filepath.Join(d, "celeba")) {
+		if exists(filepath.Join(d, set)) {
 			return d
 		}
 	}
@@ -252,6 +256,15 @@ func TestFamilies(t *testing.T) {
 	shot(t, b, out, "ddpm-compare")
 	b.save(t, filepath.Join(out, "ddpm.png"))
 	b.noProblems(t, "diffusion compare")
+	// Cancel stops a long sampling where it is, keeping its last frame.
+	b.run(t, 10*time.Second, chromedp.Click("#sample", chromedp.ByQuery))
+	b.waitFor(t, 60*time.Second, `(s => s.view === "" && s.step > 0 && s.step < s.steps)(genlab.status())`)
+	b.run(t, 10*time.Second, chromedp.Click("#cancel", chromedp.ByQuery))
+	b.waitFor(t, 10*time.Second, `genlab.status().title.includes("stopped at step")`)
+	if st = b.famStatus(t); st.Step != st.Steps || st.Error != "" {
+		t.Errorf("after Cancel: %+v", st)
+	}
+	b.noProblems(t, "diffusion cancel")
 
 	// 2. RealNVP: colour faces, a temperature, a morph and the layer-by-layer view.
 	setControl(t, b, "model", "realnvp-faces")

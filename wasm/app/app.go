@@ -202,6 +202,9 @@ func (a *app) onResponse(r protocol.Response, pix []byte) {
 		if r.ID == a.loadingID {
 			a.loadingID, a.stage = 0, ""
 		}
+		if r.ID == a.mainID && r.Cancelled {
+			a.animationStopped()
+		}
 		if r.ID == a.trainID {
 			a.stage = ""
 			if a.trainState == trainStarting {

@@ -175,3 +175,17 @@ func unitOf(g protocol.GridInfo) string {
 	}
 	return g.Unit
 }
+
+// animating says whether the main picture is an animation under way (Cancel stops it).
+func (a *app) animating() bool { return a.main.pix != nil && a.main.info.Partial() }
+
+// animationStopped keeps the last frame of an animation that Cancel stopped, marked as such and
+// no longer counted as under way.
+func (a *app) animationStopped() {
+	if !a.animating() {
+		return
+	}
+	a.main.info.Title = fmt.Sprintf("%s · stopped at %s %d of %d", a.main.info.Title, unitOf(a.main.info), a.main.info.Step, a.main.info.Steps)
+	a.main.info.Step = a.main.info.Steps
+	a.main.fresh = true // Update takes the new title
+}

@@ -280,7 +280,7 @@ func (a *app) refresh() {
 	enable("pause", running && a.trainState == protocol.TrainRunning)
 	enable("resume", paused)
 	enable("stop", running || paused)
-	enable("cancel", a.loadingID != 0 || running || paused)
+	enable("cancel", a.loadingID != 0 || running || paused || a.animating())
 	for _, v := range a.views {
 		enable("view-"+v.Name, ready)
 		if b := a.el("view-" + v.Name); b.Truthy() {

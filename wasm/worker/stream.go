@@ -14,7 +14,8 @@ import (
 // MADE's pixel-by-pixel sampling streams its grids (made.go): intermediate frames with
 // Step < Steps, then the finished picture with Step == Steps.
 
-// errReplaced stops an animation that a newer request for the main picture has replaced.
+// errReplaced stops an animation that a newer request for the main picture has replaced, or
+// that Cancel stopped.
 var errReplaced = errors.New("replaced by a newer picture")
 
 // minFrames is how many frames an animation shows at least, however fast its steps: ten DDIM
@@ -64,8 +65,10 @@ func (p *pacer) yield() {
 
 const yieldGap = 50 * time.Millisecond
 
+// check stops the animation when a newer main picture has been asked for, or Cancel pressed
+// (the flag is raised as Cancel arrives, and lowered when it is served, after this returns).
 func (p *pacer) check() error {
-	if p.w.newestMain.Load() > int64(p.id) {
+	if p.w.newestMain.Load() > int64(p.id) || p.w.cancelled.Load() {
 		return errReplaced
 	}
 	return nil
