@@ -292,6 +292,7 @@ func TestFamilies(t *testing.T) {
 		}
 		shot(t, b, out, "realnvp-"+v)
 	}
+	b.save(t, filepath.Join(out, "realnvp.png"))
 	b.noProblems(t, "realnvp-faces")
 
 	// 3. GANs: the latent walk animates; the conditional GAN draws the digit picked.

@@ -12,7 +12,7 @@ func (r *RealNVP) Views() []model.View {
 	return []model.View{
 		{Name: "interpolate", Title: "Interpolation in z between pairs of test faces (ends: the faces' own reconstructions)", Needs: "test", Run: r.interpolate},
 		{Name: "morph", Title: "Morph: each row goes in z from one sampled face (T = 0.7) to another", Run: r.morph},
-		{Name: "layers", Title: "Layer by layer: a sample (left), the output of every layer x → z (shown through the logistic), z (right)", Run: r.layerByLayer},
+		{Name: "layers", Title: "Layers: a sample (left), each layer's output on the way to z (right), via the logistic", Run: r.layerByLayer},
 		{Name: "temperature", Title: "Temperature: each row draws at T = 0, 0.25, 0.5, 0.75, 1 (left to right)", Run: r.temperatures},
 	}
 }
