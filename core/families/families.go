@@ -3,6 +3,7 @@
 package families
 
 import (
+	_ "genlab/core/ae"
 	_ "genlab/core/classifier"
 	_ "genlab/core/gan"
 	_ "genlab/core/diffusion"

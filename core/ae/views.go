@@ -1,0 +1,74 @@
+package ae
+
+import (
+	"fmt"
+
+	"genlab/core/data"
+	"genlab/core/model"
+)
+
+// Views are the autoencoder's pictures: reconstructions (laid out like the VAE's, so the page can
+// show them side by side) and straight lines between the codes of two test digits.
+func (a *AE) Views() []model.View {
+	return []model.View{
+		{Name: "reconstruct", Title: "Test digits (odd rows) and their reconstructions (even rows)", Needs: "test", Run: a.reconstruct},
+		{Name: "interpolate", Title: "Decoded straight lines between the codes of two test digits, left to right", Needs: "test", Run: a.interpolate},
+	}
+}
+
+const viewCols = 10
+
+func (a *AE) reconstruct(req model.ViewRequest) (*model.Grid, error) {
+	if req.Input == nil || req.Input.N == 0 {
+		return nil, fmt.Errorf("reconstruct needs test images")
+	}
+	n := min(req.Input.N, max(viewCols, req.N/2/viewCols*viewCols))
+	x := data.Subset(req.Input, 0, n)
+	z, err := a.Encode(x)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := a.Decode(z, n)
+	if err != nil {
+		return nil, err
+	}
+	d := a.cfg.Dim
+	out := &data.Images{H: rec.H, W: rec.W, C: 1, Pix: make([]float32, 0, 2*n*d)}
+	for r := 0; r < n; r += viewCols { // Interleave rows: originals, then their reconstructions.
+		e := min(n, r+viewCols)
+		out.Pix = append(out.Pix, x.Pix[r*d:e*d]...)
+		out.Pix = append(out.Pix, rec.Pix[r*d:e*d]...)
+	}
+	out.N = len(out.Pix) / d
+	return &model.Grid{Images: out, Cols: viewCols}, nil
+}
+
+// interpolate walks from the code of test digit 2r to that of digit 2r+1 (of the first test
+// images after an offset drawn from the seed) in ten steps per row.
+func (a *AE) interpolate(req model.ViewRequest) (*model.Grid, error) {
+	if req.Input == nil || req.Input.N < 2 {
+		return nil, fmt.Errorf("interpolate needs at least two test images")
+	}
+	rows := max(1, min(16, req.N/viewCols, req.Input.N/2))
+	off := int(req.Seed % uint64(req.Input.N-2*rows+1))
+	ends, err := a.Encode(data.Subset(req.Input, off, off+2*rows))
+	if err != nil {
+		return nil, err
+	}
+	l := a.cfg.Latent
+	z := make([]float32, 0, rows*viewCols*l)
+	for r := range rows {
+		p, q := ends[2*r*l:(2*r+1)*l], ends[(2*r+1)*l:(2*r+2)*l]
+		for c := range viewCols {
+			t := float32(c) / float32(viewCols-1)
+			for i := range l {
+				z = append(z, (1-t)*p[i]+t*q[i])
+			}
+		}
+	}
+	im, err := a.Decode(z, rows*viewCols)
+	if err != nil {
+		return nil, err
+	}
+	return &model.Grid{Images: im, Cols: viewCols}, nil
+}
