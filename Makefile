@@ -52,11 +52,11 @@ build/serve: serve.go go.mod
 
 web/wasm/app.wasm: $(APP_SRC)
 	@mkdir -p $(@D)
-	$(WASM) $(GO) build $(WASMFLAGS) -o $@.tmp ./wasm/app && mv $@.tmp $@
+	$(WASM) $(GO) build $(WASMFLAGS) -o $@.$$$$.tmp ./wasm/app && mv $@.$$$$.tmp $@
 
 web/wasm/worker.wasm: $(WORKER_SRC)
 	@mkdir -p $(@D)
-	$(WASM) $(GO) build $(WASMFLAGS) -o $@.tmp ./wasm/worker && mv $@.tmp $@
+	$(WASM) $(GO) build $(WASMFLAGS) -o $@.$$$$.tmp ./wasm/worker && mv $@.$$$$.tmp $@
 
 web/wasm_exec.js: $(GOROOT)/lib/wasm/wasm_exec.js
 	cp $< $@
@@ -80,19 +80,18 @@ data:
 	scripts/make-data.sh data
 
 # brotli copies the source's mtime (to the second) onto its output: touch, or make would redo it.
-# Written aside and renamed: serve.go serves a sibling newer than its source, so a half-written
-# one (a rebuild while the page is open, or tests running) would break the page.
+# Written aside (one name per shell: two makes may run at once) and renamed: serve.go serves a
+# sibling newer than its source, so a half-written one (a rebuild while the page is open, or
+# tests running) would break the page.
 %.br: %
-	brotli -q 11 -f -o $@.tmp $<
-	@touch $@.tmp && mv $@.tmp $@
+	brotli -q 11 -f -o $@.$$$$.tmp $< && touch $@.$$$$.tmp && mv $@.$$$$.tmp $@
 
 %.gz: %
-	gzip -9 -n -c $< > $@.tmp && mv $@.tmp $@
+	gzip -9 -n -c $< > $@.$$$$.tmp && mv $@.$$$$.tmp $@
 
 # Weights at -q 9: within 1% of -q 11 on them (vae-digits: 4.066 vs 4.031 MB), ~70× faster.
 pretrained/%/weights.bin.br: pretrained/%/weights.bin
-	brotli -q 9 -f -o $@.tmp $<
-	@touch $@.tmp && mv $@.tmp $@
+	brotli -q 9 -f -o $@.$$$$.tmp $< && touch $@.$$$$.tmp && mv $@.$$$$.tmp $@
 
 # Native ONNX Runtime for `genlab --backend onnx` (from npm onnxruntime-node).
 ort-native:
