@@ -54,13 +54,19 @@ func (c Config) decode(scope *gm.Scope, z *Node) *Node {
 // sqErr is the per-example squared error Σ_pixels (x̂ − x)², [B].
 func sqErr(x, xhat *Node) *Node { return graph.ReduceSum(graph.Square(graph.Sub(xhat, x)), -1) }
 
+// priorScale speeds up the fit of the code prior: Adam moves a parameter by about its learning
+// rate per step whatever the gradient's size, and codes sit a few units from 0, so the prior is
+// stored divided by priorScale (10: 0.01 per step at 1e-3; it keeps up with the codes' drift).
+const priorScale = 10
+
 // codePrior returns the fitted Gaussian's mean and log standard deviation, each [1, Latent]. They
-// start at N(0, I); the variables are trainable so that they are saved with the weights.
+// start at N(0, I); the variables (the values over priorScale) are trainable so that they are
+// saved with the weights.
 func (c Config) codePrior(scope *gm.Scope, g *graph.Graph) (mean, logStd *Node) {
 	scope = scope.In("codes")
 	zero := make([]float32, c.Latent)
-	mean = scope.VariableWithValue("mean", zero).ValueGraph(g)
-	logStd = scope.VariableWithValue("log_std", zero).ValueGraph(g)
+	mean = graph.MulScalar(scope.VariableWithValue("mean", zero).ValueGraph(g), priorScale)
+	logStd = graph.MulScalar(scope.VariableWithValue("log_std", zero).ValueGraph(g), priorScale)
 	return graph.ExpandAxes(mean, 0), graph.ExpandAxes(logStd, 0)
 }
 

@@ -20,7 +20,7 @@ import (
 func init() {
 	model.Register(model.Spec{
 		Name: "ae-digits", Family: "ae", About: "Autoencoder, MLP 784-512-256-(16), squared error, on grey MNIST; samples decode a Gaussian fitted to the codes",
-		Data: "mnist", BatchSize: 100, Steps: 12000, LR: 1e-3,
+		Data: "mnist", BatchSize: 100, Steps: 10000, LR: 1e-3,
 	}, New)
 }
 

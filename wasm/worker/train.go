@@ -25,6 +25,7 @@ var trainConfigs = map[string]struct {
 	about  string // what the page says it trains
 }{
 	"vae-digits": {json.RawMessage(`{"dim":784,"hidden":[256],"latent":16}`), "a fresh VAE (784-256-16)"},
+	"ae-digits":  {json.RawMessage(`{"dim":784,"hidden":[256],"latent":16}`), "a fresh autoencoder (784-256-16)"},
 	// One mask set: with several, a few hundred steps give each too few updates to show.
 	"made-digits": {json.RawMessage(`{"hidden":[256],"masks":1}`), "a fresh MADE (784-256-784 + direct, 1 mask set)"},
 }
