@@ -146,6 +146,7 @@ func (r *Report) markdown() string {
 		p("| bytes sent to the browser until then (headers included, workers included) | %d |\n", br.FirstGridBytes)
 		p("| main-thread requestAnimationFrame interval while training %d steps (%s, %.1f steps/s): p95 / max over %d frames | %s / %s ms |\n",
 			br.PageTrainSteps, br.PageBackend, br.PageStepsPerSec, br.Frames, f1(br.FrameP95Ms), f1(br.FrameMaxMs))
+		p("| the same interval with the page idle for 3 s just before (the machine's share): p95 | %s ms |\n", f1(br.FrameP95IdleMs))
 		if len(br.FirstGridByPath) > 0 {
 			paths := make([]string, 0, len(br.FirstGridByPath))
 			for path := range br.FirstGridByPath {

@@ -35,7 +35,7 @@ var (
 	dataDir     = flag.String("data", "../shared/datasets", "datasets for the native model train steps")
 	docPath     = flag.String("doc", "docs/performance.md", "report to write")
 	chromiumBin = flag.String("chromium", "", "Chromium binary (default: GENLAB_CHROMIUM or /usr/bin/chromium)")
-	skip        = flag.String("skip", "", "comma-separated parts to leave out: native, mlp, page (for quick runs; make bench runs all)")
+	skip        = flag.String("skip", "", "comma-separated parts to leave out: native, mlp, page, grids (the page's per-model sampling latencies) (for quick runs; make bench runs all)")
 	firstGrids  = flag.Int("first-grid-runs", 3, "cold-cache page loads for browser.first_grid_ms (median)")
 )
 
@@ -68,7 +68,7 @@ func main() {
 		Date: start.UTC().Format("2006-01-02 15:04 MST"), CPUs: runtime.NumCPU(), CPUModel: cpuModel(),
 		LoadBefore: loadavg(), Command: "make bench",
 	}}
-	parts := map[string]bool{"native": true, "mlp": true, "page": true}
+	parts := map[string]bool{"native": true, "mlp": true, "page": true, "grids": true}
 	for _, s := range strings.Split(*skip, ",") {
 		delete(parts, strings.TrimSpace(s))
 	}
@@ -86,7 +86,7 @@ func main() {
 				r.browserMLP(chromium)
 			}
 			if parts["page"] {
-				r.page(chromium)
+				r.page(chromium, parts["grids"])
 			}
 		}
 	}
