@@ -37,7 +37,7 @@ func TestDist(t *testing.T) {
 	took := b.open(t, base+"/?seed=4&n=64")
 	st := b.status(t)
 	t.Logf("dist: first grid after %.1f s on %s", took.Seconds(), st.Backend)
-	if st.Backend != "onnx-wasm" {
+	if st = waitORT(t, b); st.Backend != "onnx-wasm" {
 		t.Errorf("dist page runs on %q (fallback: %s), want onnx-wasm", st.Backend, st.Fallback)
 	}
 	checkCanvas(t, b, filepath.Join(t.TempDir(), "dist-canvas.png"))

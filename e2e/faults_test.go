@@ -167,7 +167,6 @@ func banner(t *testing.T, b *browser, id string) string {
 	return s
 }
 
-
 // Weights as the page fetches them, relative to the server's root.
 const (
 	vaeWeights  = "/pretrained/vae-digits/weights.bin"
@@ -255,7 +254,7 @@ func TestFaults(t *testing.T) {
 		fresh(t)
 		setControl(t, b, "model", "vae-digits")
 		b.waitFor(t, 60*time.Second, `genlab.status().model === "vae-digits" && document.body.dataset.state === "ready"`)
-		if st := b.status(t); st.Backend != "onnx-wasm" || st.Error != "" {
+		if st := waitORT(t, b); st.Backend != "onnx-wasm" || st.Error != "" {
 			t.Errorf("after the corrupt weights, good ones load on %q (fallback %q), error %q; want onnx-wasm and no error", st.Backend, st.Fallback, st.Error)
 		}
 	})
@@ -268,7 +267,7 @@ func TestFaults(t *testing.T) {
 		} {
 			fresh(t, c)
 			state := settle(t, b, base+"/?model=vae-digits&seed=3&n=16")
-			st := b.status(t)
+			st := waitORT(t, b) // fails after the first picture, which the Go backend draws
 			notice, line := banner(t, b, "notice"), ""
 			b.eval(t, 5*time.Second, `document.getElementById("status").textContent`, &line)
 			t.Logf("%s fails: state %q, backend %q, notice %q, status line %q", c.suffix, state, st.Backend, notice, line)

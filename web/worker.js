@@ -1,20 +1,28 @@
-// The model worker: ONNX Runtime Web first, so that GoMLX's ONNX backend finds `ort` on the
-// worker's global scope, then Go's wasm_exec.js, then the Go program (wasm/worker), which
-// answers the app's messages. If ORT fails to load, the Go program is told why and runs the
-// models on GoMLX's Go backend instead.
+// The model worker: Go's wasm_exec.js, then the Go program (wasm/worker), which answers the
+// app's messages. ONNX Runtime Web is loaded into the worker's global scope (where GoMLX's ONNX
+// backend finds `ort`) when the Go program asks for it; if it fails to load, the Go program is
+// told why and runs the models on GoMLX's Go backend instead.
 'use strict';
 
 const here = (path) => new URL(path, self.location.href).href;
 
-try {
-  importScripts(here('ort/ort.wasm.min.js'));
-  // Without wasmPaths, ORT looks for its .wasm beside this script and fails.
-  ort.env.wasm.wasmPaths = here('ort/');
-  // One thread: more did not help on small machines, and threads need cross-origin isolation.
-  ort.env.wasm.numThreads = 1;
-} catch (e) {
-  self.genlabOrtError = String(e && e.message || e);
-}
+// Loaded when the Go program first asks (its backends, wasm/worker/backend.go), not before the
+// first picture, which the Go backend draws: '' when ORT is ready, else why it is not.
+self.genlabLoadOrt = () => {
+  if (self.genlabOrtError === undefined) {
+    try {
+      importScripts(here('ort/ort.wasm.min.js'));
+      // Without wasmPaths, ORT looks for its .wasm beside this script and fails.
+      ort.env.wasm.wasmPaths = here('ort/');
+      // One thread: more did not help on small machines, and threads need cross-origin isolation.
+      ort.env.wasm.numThreads = 1;
+      self.genlabOrtError = '';
+    } catch (e) {
+      self.genlabOrtError = String(e && e.message || e);
+    }
+  }
+  return self.genlabOrtError;
+};
 
 importScripts(here('wasm_exec.js'));
 

@@ -213,6 +213,11 @@ func (a *app) onResponse(r protocol.Response, pix []byte) {
 			a.trainWait.resolve(a.trainResult())
 			a.trainWait = nil
 		}
+	case protocol.KindBackend:
+		if r.Model == a.loaded {
+			a.noticeFallback(r.Fallback)
+			a.backend, a.fallback, a.workerFetched = r.Backend, r.Fallback, r.Fetched
+		}
 	case protocol.KindCrashed:
 		a.workerDied(r.Error)
 	case protocol.KindError:

@@ -31,6 +31,9 @@ const (
 	// KindCrashed comes from the worker's script, not its Go program: that program stopped (a
 	// panic) or never started (Error says why). The app replaces the worker.
 	KindCrashed = "crashed"
+	// KindBackend: the loaded Model now runs on Backend (it moved from Go to ONNX Runtime Web
+	// after the first picture), or stays on Go because of Fallback.
+	KindBackend = "backend"
 )
 
 // Backends as the worker reports them.

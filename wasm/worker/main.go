@@ -35,6 +35,7 @@ type worker struct {
 	backend  string      // the backend it runs on
 	test     *data.Images
 	train    *trainer             // nil when no training run exists
+	upgrade  *upgrade             // the loaded model's move to ONNX Runtime Web, when due (upgrade.go)
 	testNLL  map[string][]float64 // sorted NLLs of the test digits, by model and mask sets (score)
 }
 
@@ -85,11 +86,21 @@ func (w *worker) loop() {
 			}
 			continue
 		}
+		if w.upgrade != nil && w.upgrade.due {
+			select {
+			case req := <-w.inbox:
+				w.handle(req)
+			default:
+				w.upgradeModel()
+			}
+			continue
+		}
 		w.handle(<-w.inbox)
 	}
 }
 
 func (w *worker) handle(req protocol.Request) {
+	defer w.armUpgrade(req.Op)
 	fail := func(err error) {
 		post(protocol.Response{ID: req.ID, Kind: protocol.KindError, Error: err.Error()}, nil)
 	}

@@ -52,7 +52,8 @@ func (w *worker) load(req protocol.Request) error {
 	}
 	progress("building the model", 1)
 	var m model.Model
-	used, fallback, err := w.backends.run(req.Backend, func(be compute.Backend) error {
+	pref := w.backends.firstPref(req.Backend)
+	used, fallback, err := w.backends.run(pref, func(be compute.Backend) error {
 		// Decoded per attempt: a failed backend may hold on to the tensors it was given.
 		wts, err := model.Decode(raw, url)
 		if err != nil {
@@ -76,6 +77,10 @@ func (w *worker) load(req protocol.Request) error {
 	}
 	progress("ready", 3)
 	w.m, w.name, w.backend = m, req.Model, used
+	w.upgrade = nil
+	if pref != req.Backend { // on Go for a fast start: ONNX Runtime Web takes over when idle
+		w.upgrade = &upgrade{raw: raw, url: url, n: max(1, min(req.N, protocol.MaxN))}
+	}
 	loaded := protocol.Response{ID: req.ID, Kind: protocol.KindLoaded, Model: req.Model, Backend: used,
 		Fallback: fallback, Views: w.pageViews(), Ms: msSince(start), Fetched: fetched(),
 		Family: m.Spec().Family, Masks: w.masksOf(), TrainAbout: trainConfigs[req.Model].about}
