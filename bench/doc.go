@@ -176,8 +176,9 @@ func (r *Report) markdown() string {
 	}
 	p("\n## How to reproduce\n\n```\nmake bench            # builds what it needs; add `make ort-native` first for the onnx rows\n```\n\n")
 	p("The last line of its output is this report as one JSON object (`native.*`, `browser.*`, `budgets`, `conditions`). ")
-	p("`go run ./bench --skip native` (or `mlp`, `page`) leaves parts out for quick checks. ")
+	p("`go run ./bench --skip native` (or `mlp`, `page`, `grids`) leaves parts out for quick checks. ")
 	p("No figure is taken under `--virtual-time-budget`.\n")
+	b.WriteString(pageNotes)
 	b.WriteString(convHistory)
 	return b.String()
 }

@@ -1,0 +1,51 @@
+package main
+
+// pageNotes is the record of the work on the page's budgets (issue 7, item 3). Like convHistory
+// it is not re-measured by each run: the figures are from the runs named.
+const pageNotes = `
+## The page's budgets: what was tried (2026-11-30, 22:45–23:50 UTC)
+
+Measured on the 2 shared cores at load average 8–20 (two trainings and other helpers' builds
+and browsers): single page loads move by 2× from run to run, so compare medians taken close
+together. Commands: ` + "`build/bench --skip native,mlp,grids`" + ` (the page part of this
+report), a throwaway chromedp probe for the frame intervals (requestAnimationFrame while
+` + "`genlab.train(200)`" + `, and a PerformanceObserver for main-thread long tasks), and
+` + "`GENLAB_E2E_REQUIRE=1 GENLAB_SERVE=$PWD/build/serve go test -run TestPage ./e2e`" + `.
+
+**Frames while training.** There was no long task on the main thread at all, yet the intervals
+were p50 200 ms, p95 1083 ms: ebiten presented its canvas on every animation frame even when Draw
+drew nothing, and with software WebGL (headless Chromium has no GPU) each presented frame stalled
+the page's frames. Drawing only on change (ebiten's FPSModeVsyncOffMinimum, wasm/app/frames.go):
+p50 17 ms, p95 783 ms (each of the ~12 training reports a second still drew a frame of ~300 ms);
+without a periodic "just in case" frame and with training progress drawn at most once a second:
+p50 17 ms, p95 17–33 ms in the probe. In this report's run the page also compiles ONNX Runtime
+while training starts, and the idle row above is the machine's own share.
+
+**First grid.** TestPage's breakdown before: first grid 8.05 s = worker up 4.27 s (its 30 MB wasm
+compiled) + model loaded 3.29 s (mostly ONNX Runtime Web's 14 MB wasm fetched and compiled) +
+first sample 0.4 s. The same link on the Go backend drew the same pixels with a 1.6 s load
+instead of 3.1 s, so the first picture is now drawn on Go and ORT is loaded after it
+(wasm/worker/upgrade.go): this report's page part went from 7022 ms [6102 7022 7860] and
+12694866 bytes (load 12–16) to 5255 ms [4369 5255 6813] and 10154981 bytes (load ~10); TestPage:
+first grid 4.67 s (worker up 3.43 s, model loaded 0.96 s). Starting the worker from main.js
+while the app's wasm compiles (8 interleaved cold loads each way, load 8–20) made no difference
+to measure (medians 8.0 vs 8.4 s): the cores, not the order, are the limit. Not kept.
+
+**Bytes before the first grid.** Brotli on the weights (make web, -q 9): vae-digits 4368824 →
+4065519 bytes. What is left and what it would take (sizes in bytes, raw / brotli -q 11):
+
+| file | raw | brotli | what is in it |
+|---|---|---|---|
+| app.wasm | 12.8 M | 2.24 M | ebiten with its shader compiler (go/parser, go/constant, math/big, text/template), encoding/json (v2 in Go 1.27: ~0.8 MB of code) |
+| worker.wasm | 30.4 M | 3.79 M | GoMLX, its Go backend (ops 4.0 MB, matmul 1.7 MB of code), GoMLX's ONNX backend with protobuf, all families |
+| worker.wasm without the ONNX backend | 18.7 M | 2.39 M | the ONNX backend and protobuf cost 1.4 MB brotli |
+| the same, vae family only | 18.6 M | 2.37 M | the families cost little |
+| ort-wasm-simd-threaded.wasm | 14.2 M | 2.30 M | now loaded after the first grid |
+| vae-digits weights.bin | 4.37 M | 4.07 M | float32, encoder and decoder; sampling needs only the decoder, 0.54 M parameters (2.16 MB float32, 1.08 MB float16, 0.54 MB int8) |
+
+So 5 MB cannot hold the two programs as they are plus any weights: app 2.24 + a worker without
+ONNX Runtime 2.39 = 4.63 MB leaves ~0.35 MB for weights. Meeting it needs a second worker
+build without the ONNX backend for the first picture (the ORT one loaded after), sampling weights
+of ≤ ~0.3 MB (the decoder only, at ~4 bits a weight, decoded in the worker), or an app without
+ebiten's shader compiler and encoding/json. Not done yet.
+`
