@@ -9,7 +9,8 @@ import (
 )
 
 // TestAutoencoder opens ae-digits in the page: samples (decoded draws from the Gaussian fitted to
-// its codes) and the reconstruct view the worker serves generically, as for the VAE.
+// its codes), the reconstruct view the worker serves generically, as for the VAE, and a small
+// autoencoder trained in the page.
 func TestAutoencoder(t *testing.T) {
 	if testing.Short() {
 		t.Skip("e2e: skipped with -short (it drives headless Chromium); run `make test-e2e`")
@@ -53,4 +54,8 @@ func TestAutoencoder(t *testing.T) {
 	shot(t, b, out, "ae-reconstruct")
 	b.save(t, filepath.Join(out, "ae.png"))
 	b.noProblems(t, "ae-digits reconstruct")
+
+	// A fresh small autoencoder trains in the page; its squared error falls.
+	train(t, b, 12)
+	b.noProblems(t, "ae-digits training")
 }
