@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,29 +11,7 @@ import (
 // its codes), the reconstruct view the worker serves generically, as for the VAE, and a small
 // autoencoder trained in the page.
 func TestAutoencoder(t *testing.T) {
-	if testing.Short() {
-		t.Skip("e2e: skipped with -short (it drives headless Chromium); run `make test-e2e`")
-	}
-	chromium := findChromium()
-	if chromium == "" {
-		skipOrFail(t, "e2e: no Chromium (apt-get install -y chromium, or set GENLAB_CHROMIUM)")
-	}
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range append(needed, "pretrained/ae-digits/weights.bin") {
-		if !exists(filepath.Join(root, f)) {
-			skipOrFail(t, "e2e: %s is missing: run `make build` (and train or copy pretrained weights)", f)
-		}
-	}
-	out := os.Getenv("GENLAB_E2E_OUT")
-	if out == "" {
-		out = filepath.Join(root, "e2e", "out")
-	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	root, out, chromium := e2eEnv(t, "pretrained/ae-digits/weights.bin")
 	base := startServer(t, root)
 	b := newBrowser(t, chromium)
 

@@ -20,6 +20,39 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
+// e2eEnv is where every page test starts: the repository root, the folder for screenshots and
+// Chromium's path. It skips under -short, and skips (fails with GENLAB_E2E_REQUIRE) when Chromium
+// or a built file (needed, plus extra) is missing.
+func e2eEnv(t *testing.T, extra ...string) (root, out, chromium string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("e2e: skipped with -short (it drives headless Chromium); run `make test-e2e`")
+	}
+	chromium = findChromium()
+	if chromium == "" {
+		skipOrFail(t, "e2e: no Chromium (apt-get install -y chromium, or set GENLAB_CHROMIUM)")
+	}
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range append(append([]string{}, needed...), extra...) {
+		if !exists(filepath.Join(root, f)) {
+			skipOrFail(t, "e2e: %s is missing: run `make build` (and train or copy pretrained weights)", f)
+		}
+	}
+	out = os.Getenv("GENLAB_E2E_OUT")
+	if out == "" {
+		out = filepath.Join(root, "e2e", "out")
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return root, out, chromium
+}
+
+func exists(p string) bool { _, err := os.Stat(p); return err == nil }
+
 // skipOrFail skips the test, unless GENLAB_E2E_REQUIRE is set (as `make test` does), where a
 // missing browser or build is a failure: a skipped end-to-end test would hide a broken page.
 func skipOrFail(t *testing.T, format string, args ...any) {

@@ -94,7 +94,6 @@ func dataDir(root string, faces bool) string {
 	return ""
 }
 
-func exists(p string) bool { _, err := os.Stat(p); return err == nil }
 
 func copyFile(t *testing.T, src, dst string) {
 	t.Helper()
@@ -189,29 +188,7 @@ func (b *browser) finished(t *testing.T, before string, timeout time.Duration) f
 // the denoising animation with its sampler in the URL and DDPM beside DDIM, faces with a
 // temperature, a morph and the layers, latent walks, and the conditional GAN's digit picker.
 func TestFamilies(t *testing.T) {
-	if testing.Short() {
-		t.Skip("e2e: skipped with -short (it drives headless Chromium); run `make test-e2e`")
-	}
-	chromium := findChromium()
-	if chromium == "" {
-		skipOrFail(t, "e2e: no Chromium (apt-get install -y chromium, or set GENLAB_CHROMIUM)")
-	}
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range needed {
-		if !exists(filepath.Join(root, f)) {
-			skipOrFail(t, "e2e: %s is missing: run `make build`", f)
-		}
-	}
-	out := os.Getenv("GENLAB_E2E_OUT")
-	if out == "" {
-		out = filepath.Join(root, "e2e", "out")
-	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	root, out, chromium := e2eEnv(t)
 	base := startServerWith(t, root, familyWeights(t, root))
 	b := newBrowser(t, chromium)
 

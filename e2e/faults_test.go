@@ -121,32 +121,9 @@ func (f *faults) onPaused(e *fetch.EventRequestPaused) {
 // faultEnv is a server, a browser and its fault injector, shared by the fault tests.
 func faultEnv(t *testing.T) (base string, b *browser, f *faults, out string) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("e2e: skipped with -short; run `make test-e2e`")
-	}
-	chromium := findChromium()
-	if chromium == "" {
-		skipOrFail(t, "e2e: no Chromium (apt-get install -y chromium, or set GENLAB_CHROMIUM)")
-	}
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range needed {
-		if _, err := os.Stat(filepath.Join(root, p)); err != nil {
-			skipOrFail(t, "e2e: %s is missing: run `make build` (and train or copy pretrained weights)", p)
-		}
-	}
-	out = os.Getenv("GENLAB_E2E_OUT")
-	if out == "" {
-		out = filepath.Join(root, "e2e", "out")
-	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	base = startServer(t, root)
+	root, out, chromium := e2eEnv(t)
 	b = newBrowser(t, chromium)
-	return base, b, newFaults(t, b), out
+	return startServer(t, root), b, newFaults(t, b), out
 }
 
 // settle waits until the page has left "loading" and returns its state.

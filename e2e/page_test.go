@@ -29,29 +29,7 @@ var needed = []string{
 }
 
 func TestPage(t *testing.T) {
-	if testing.Short() {
-		t.Skip("e2e: skipped with -short (it drives headless Chromium for a few minutes); run `make test-e2e`")
-	}
-	chromium := findChromium()
-	if chromium == "" {
-		skipOrFail(t, "e2e: no Chromium (apt-get install -y chromium, or set GENLAB_CHROMIUM)")
-	}
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range needed {
-		if _, err := os.Stat(filepath.Join(root, f)); err != nil {
-			skipOrFail(t, "e2e: %s is missing: run `make build` (and train or copy pretrained weights)", f)
-		}
-	}
-	out := os.Getenv("GENLAB_E2E_OUT")
-	if out == "" {
-		out = filepath.Join(root, "e2e", "out")
-	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	root, out, chromium := e2eEnv(t)
 	base := startServer(t, root)
 	b := newBrowser(t, chromium)
 
