@@ -93,8 +93,19 @@ func TestMADE(t *testing.T) {
 	b.save(t, filepath.Join(out, "made.png"))
 	b.noProblems(t, "drawing")
 
-	// 5. A small MADE trains in the page and its loss falls.
+	// 5. A small MADE, in the column ordering chosen in its select, trains in the page and its
+	// loss falls.
+	b.run(t, 10*time.Second, chromedp.SetValue("#order", "column", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector("#order").dispatchEvent(new Event("change"))`, nil))
+	if q := b.query(t); q.Get("order") != "column" {
+		t.Errorf("after choosing the column ordering the query is %v", q)
+	}
 	train(t, b, 30)
+	var title string
+	b.eval(t, 5*time.Second, "genlab.status().training.title", &title)
+	if !strings.Contains(title, "column ordering") {
+		t.Errorf("the training grid's title %q does not name the column ordering", title)
+	}
 	b.save(t, filepath.Join(out, "made-train.png"))
 	b.noProblems(t, "training")
 

@@ -69,6 +69,7 @@ func (a *app) bindPad() {
 		a.pad.ink = [padSize * padSize]float64{}
 		a.pad.strokes = 0
 		a.score, a.scoreError = nil, ""
+		a.scoreID = 0 // a score still on its way is for the cleared drawing: drop it
 		a.drawPad()
 		a.showScore()
 	})

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"cmp"
 	"strconv"
 	"syscall/js"
 
@@ -77,6 +78,7 @@ func (a *app) status() map[string]any {
 		"masks":         a.masks,
 		"mask":          a.state.Mask,
 		"ens":           a.state.Ens,
+		"order":         cmp.Or(a.state.Order, "raster"),
 		"frames":        a.frames,
 		"title":         a.main.info.Title,
 		"step":          a.main.info.Step,
@@ -107,6 +109,7 @@ func (a *app) trainResult() map[string]any {
 		"steps":       a.trainStep,
 		"total":       a.trainTotal,
 		"stepsPerSec": a.stepsPerSec,
+		"title":       a.train.info.Title,
 		"backend":     a.backend,
 		"losses":      jsFloats(a.losses),
 	}

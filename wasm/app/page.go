@@ -3,6 +3,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -59,6 +60,11 @@ func (a *app) bindControls() {
 	a.on("ens", "change", func(t js.Value) {
 		a.state.Mask, a.state.Ens, _ = protocol.ClampMasks(a.state.Mask, atoi(t), a.masks)
 		a.maskChanged()
+	})
+	// The ordering of the MADE that Train trains next (the pretrained one is raster only).
+	a.on("order", "change", func(t js.Value) {
+		a.state.Order = strings.TrimPrefix(t.Get("value").String(), "raster")
+		a.writeURL()
 	})
 	a.on("seed", "change", func(t js.Value) {
 		seed, err := strconv.ParseUint(strings.TrimSpace(t.Get("value").String()), 10, 64)
@@ -136,7 +142,7 @@ func (a *app) startTraining(steps int) {
 	}
 	a.losses, a.trainStep, a.trainTotal, a.stepsPerSec, a.trainState = nil, 0, steps, 0, trainStarting
 	a.train = picture{}
-	a.trainID = a.send(protocol.Request{Op: protocol.OpTrain, Model: model, Steps: steps, Seed: a.state.Seed, Backend: a.state.Backend})
+	a.trainID = a.send(protocol.Request{Op: protocol.OpTrain, Model: model, Steps: steps, Seed: a.state.Seed, Backend: a.state.Backend, Order: a.state.Order})
 	a.stage, a.stageFrac = "preparing training", 0
 }
 
@@ -154,6 +160,7 @@ func (a *app) syncControls() {
 	set("temp-value", "textContent", strconv.FormatFloat(a.state.Temp, 'g', -1, 64))
 	set("mask", "value", strconv.Itoa(a.state.Mask))
 	set("ens", "value", strconv.Itoa(a.state.Ens))
+	set("order", "value", cmp.Or(a.state.Order, "raster"))
 }
 
 // showFamily shows what belongs to the loaded model's family: its explanation (an element

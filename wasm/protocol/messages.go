@@ -80,6 +80,8 @@ type Request struct {
 	DDPM bool `json:"ddpm,omitempty"`
 	// Class is the label a conditional model samples (nil: the labels in turn).
 	Class *int `json:"class,omitempty"`
+	// Order, with OpTrain of a MADE, is the pixel ordering of the fresh model ("" raster).
+	Order string `json:"order,omitempty"`
 }
 
 // ModelInfo describes a model the worker can load.

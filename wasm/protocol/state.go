@@ -39,6 +39,9 @@ type State struct {
 	// Class is what a conditional model draws: 0 all labels in turn, L+1 label L (URL label=L).
 	// Zero is the default, so that a State literal means "no label" unless it says otherwise.
 	Class int
+	// Order is the pixel ordering of the MADE that Train trains in the page ("" raster, "column"
+	// or "random"): the pretrained MADE's mask sets all use the raster order.
+	Order string
 }
 
 // DefaultState is the page's state for an empty query.
@@ -118,6 +121,13 @@ func ParseState(rawQuery string) (s State, problems []string) {
 			problems = append(problems, p)
 		}
 	}
+	if v, ok := last(q, "order"); ok && v != "" && v != "raster" {
+		if v == "column" || v == "random" {
+			s.Order = v
+		} else {
+			problems = append(problems, fmt.Sprintf("Ordering %s is unknown (raster, column or random); using raster.", quote(v)))
+		}
+	}
 	if v, ok := last(q, "steps"); ok && v != "" {
 		var p string
 		s.Steps, s.DDPM, p = ParseSteps(v)
@@ -162,6 +172,9 @@ func (s State) Query() string {
 	}
 	if s.Class > 0 {
 		fmt.Fprintf(&b, "&label=%d", s.Class-1)
+	}
+	if s.Order != "" {
+		b.WriteString("&order=" + s.Order)
 	}
 	return b.String()
 }

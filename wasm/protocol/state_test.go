@@ -55,6 +55,7 @@ func TestParseStateAbsurd(t *testing.T) {
 		{"ens=0", func(s State) bool { return s.Ens == 1 }, "too small"},
 		{"ens=1e3", func(s State) bool { return s.Ens == 1 }, "not a whole number"},
 		{"ens=65", func(s State) bool { return s.Ens == MaxMasks }, "too large"},
+		{"order=diagonal", func(s State) bool { return s.Order == "" }, "Ordering"},
 	}
 	for _, c := range cases {
 		s, problems := ParseState(c.query)
@@ -88,6 +89,7 @@ func TestQueryRoundTrip(t *testing.T) {
 		{Model: "vae-digits", Seed: 42, N: 9, Temp: 0.75, View: "interpolate", Ens: 1},
 		{Model: "m_2", Seed: math.MaxUint64, N: 256, Temp: MinTemp, Backend: "go", Ens: 1},
 		{Model: "made-digits", Seed: 3, N: 16, Temp: 1, Mask: 2, Ens: 3},
+		{Model: "made-digits", Seed: 3, N: 16, Temp: 1, Ens: 1, Order: "column"},
 	} {
 		got, problems := ParseState(s.Query())
 		if got != s || len(problems) != 0 {

@@ -55,6 +55,7 @@ type trainer struct {
 	lastGrid     int           // step of the last grid
 	lastGridAt   time.Time
 	lab          *lab.Lab // the 2-D lab in training (lab.go), nil for the image models
+	about        string   // what the grid titles add about the model, e.g. its MADE ordering
 }
 
 // newTrainer fetches the training digits, builds a fresh model and takes its first step: that
@@ -79,6 +80,10 @@ func (w *worker) newTrainer(req protocol.Request) (*trainer, error) {
 	if !ok {
 		return nil, fmt.Errorf("%s can't be trained in the page (it has no small configuration here)", name)
 	}
+	config, about, err := withOrder(cfg.config, spec.Family, req.Order)
+	if err != nil {
+		return nil, err
+	}
 	post(protocol.Response{ID: req.ID, Kind: protocol.KindProgress, Stage: "fetching training digits", Total: 2}, nil)
 	raw, err := fetchBytes(trainImageURL)
 	if err != nil {
@@ -92,7 +97,7 @@ func (w *worker) newTrainer(req protocol.Request) (*trainer, error) {
 	t := &trainer{
 		id: req.ID, batcher: data.NewBatcher(im, batch, req.Seed), rng: model.Rand(req.Seed),
 		shape: data.Images{N: batch, H: im.H, W: im.W, C: im.C}, state: protocol.TrainRunning,
-		target: req.Steps,
+		target: req.Steps, about: about,
 	}
 	if t.target <= 0 || t.target > maxTrainSteps {
 		t.target = maxTrainSteps
@@ -105,7 +110,7 @@ func (w *worker) newTrainer(req protocol.Request) (*trainer, error) {
 	t.backend, _, err = w.backends.run(req.Backend, func(be compute.Backend) error {
 		t.batcher.SeekStep(0)
 		t.rng = model.Rand(req.Seed)
-		m, err := model.New(be, name, cfg.config, req.Seed)
+		m, err := model.New(be, name, config, req.Seed)
 		if err != nil {
 			return err
 		}
@@ -218,7 +223,7 @@ func (t *trainer) sendGrid() {
 		return
 	}
 	t.lastGrid, t.lastGridAt = t.step, time.Now()
-	title := fmt.Sprintf("Samples of the model in training, step %d", t.step)
+	title := fmt.Sprintf("Samples of the model in training%s, step %d", t.about, t.step)
 	sendGrid(t.id, protocol.TargetTrain, title, &model.Grid{Images: im, Cols: squareCols(trainGridN)}, start)
 }
 
@@ -240,4 +245,19 @@ func (t *trainer) snapshot() (model.Model, error) {
 		return nil, err
 	}
 	return model.FromWeights(t.be, w, "", "model in training")
+}
+
+// withOrder sets a MADE's pixel ordering in its page config ("" keeps raster), and says so for
+// the grid titles. Other families have no ordering and ignore it.
+func withOrder(config json.RawMessage, family, order string) (json.RawMessage, string, error) {
+	if order == "" || order == "raster" || family != "made" {
+		return config, "", nil
+	}
+	var c map[string]any
+	if err := json.Unmarshal(config, &c); err != nil {
+		return nil, "", err
+	}
+	c["ordering"] = order
+	out, err := json.Marshal(c)
+	return out, " (" + order + " ordering)", err
 }
