@@ -188,6 +188,9 @@ func (a *app) showFamily() {
 		}
 	}
 	a.fillMasks()
+	if e := a.el("order"); e.Truthy() { // only a model the page can train has an ordering to pick
+		e.Get("parentElement").Set("hidden", a.trainAbout == "")
+	}
 	if e := a.el("train"); e.Truthy() {
 		title := noTrainAbout(a.loaded)
 		if a.trainAbout != "" {
