@@ -2,9 +2,12 @@ package e2e
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -309,4 +312,19 @@ func (b *browser) noProblems(t *testing.T, where string) {
 	if p := b.takeProblems(); len(p) > 0 {
 		t.Errorf("%s: the page reported problems:\n  %s", where, strings.Join(p, "\n  "))
 	}
+}
+
+// canvasShot screenshots the canvas frame into path and returns the picture.
+func (b *browser) canvasShot(t *testing.T, path string) image.Image {
+	t.Helper()
+	var buf []byte
+	b.run(t, 30*time.Second, chromedp.Screenshot("#stage", &buf, chromedp.ByQuery))
+	if err := os.WriteFile(path, buf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(buf))
+	if err != nil {
+		t.Fatalf("canvas screenshot: %v", err)
+	}
+	return img
 }

@@ -1,10 +1,8 @@
 package e2e
 
 import (
-	"bytes"
 	"fmt"
 	"image"
-	"image/png"
 	"io"
 	"math"
 	"os"
@@ -94,7 +92,6 @@ func dataDir(root string, faces bool) string {
 	return ""
 }
 
-
 func copyFile(t *testing.T, src, dst string) {
 	t.Helper()
 	in, err := os.Open(src)
@@ -142,16 +139,8 @@ type picture struct{ mean, sd, colour float64 }
 // mean and spread, and its colourfulness (mean channel spread), which tells RGB faces from grey.
 func shot(t *testing.T, b *browser, out, name string) picture {
 	t.Helper()
-	var buf []byte
-	b.run(t, 30*time.Second, chromedp.Screenshot("#stage", &buf, chromedp.ByQuery))
 	path := filepath.Join(out, name+".png")
-	if err := os.WriteFile(path, buf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	img, err := png.Decode(bytes.NewReader(buf))
-	if err != nil {
-		t.Fatalf("canvas screenshot: %v", err)
-	}
+	img := b.canvasShot(t, path)
 	r := img.Bounds()
 	panel := image.Rect(r.Min.X+r.Dx()*3/100, r.Min.Y+r.Dy()*10/100, r.Min.X+r.Dx()*55/100, r.Min.Y+r.Dy()*88/100)
 	var n, sum, sum2, col float64

@@ -1,16 +1,11 @@
 package e2e
 
 import (
-	"bytes"
 	"fmt"
-	"image/png"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/chromedp/chromedp"
 )
 
 // labStatus is genlab.status() with the lab's part.
@@ -155,15 +150,7 @@ func checkFalls(t *testing.T, what string, xs []float64) {
 // data: pixels of their colours (orange, blue) in the left panel.
 func (b *browser) labCanvas(t *testing.T, path string) {
 	t.Helper()
-	var buf []byte
-	b.run(t, 30*time.Second, chromedp.Screenshot("#stage", &buf, chromedp.ByQuery))
-	if err := os.WriteFile(path, buf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	img, err := png.Decode(bytes.NewReader(buf))
-	if err != nil {
-		t.Fatalf("canvas screenshot: %v", err)
-	}
+	img := b.canvasShot(t, path)
 	r := img.Bounds()
 	var orange, blue int
 	for y := r.Min.Y + r.Dy()*8/100; y < r.Min.Y+r.Dy()*88/100; y++ {

@@ -235,15 +235,7 @@ func (b *browser) save(t *testing.T, path string) {
 // flat colour: ebiten drew the grid the worker computed.
 func checkCanvas(t *testing.T, b *browser, path string) {
 	t.Helper()
-	var buf []byte
-	b.run(t, 30*time.Second, chromedp.Screenshot("#stage", &buf, chromedp.ByQuery))
-	if err := os.WriteFile(path, buf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	img, err := png.Decode(bytes.NewReader(buf))
-	if err != nil {
-		t.Fatalf("canvas screenshot: %v", err)
-	}
+	img := b.canvasShot(t, path)
 	r := img.Bounds()
 	// The samples panel: the left 55% of the canvas, below its title.
 	panel := image.Rect(r.Min.X+r.Dx()*3/100, r.Min.Y+r.Dy()*10/100, r.Min.X+r.Dx()*55/100, r.Min.Y+r.Dy()*88/100)
