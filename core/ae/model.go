@@ -3,7 +3,6 @@ package ae
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"math/rand/v2"
 
 	"github.com/gomlx/compute"
@@ -82,13 +81,6 @@ func (a *AE) Config() any      { return a.cfg }
 func (a *AE) Store() *gm.Store { return a.store }
 func (a *AE) Latent() int      { return a.cfg.Latent }
 
-func (a *AE) imageShape() (h, w int) {
-	side := int(math.Sqrt(float64(a.cfg.Dim)))
-	if side*side == a.cfg.Dim {
-		return side, side
-	}
-	return 1, a.cfg.Dim
-}
 
 // buildInference compiles the inference graphs. GoMLX (v0.28, Go and ONNX backends) freezes the
 // variable values a graph first ran with, so after training they are rebuilt (see fresh).
@@ -172,6 +164,6 @@ func (a *AE) images(pix []float32, n int) *data.Images {
 	if pix == nil {
 		return nil
 	}
-	h, w := a.imageShape()
+	h, w := data.ShapeOf(a.cfg.Dim)
 	return &data.Images{N: n, H: h, W: w, C: 1, Pix: pix}
 }

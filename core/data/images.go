@@ -3,6 +3,16 @@
 // that the page, the CLI and every model family can share it.
 package data
 
+import "math"
+
+// ShapeOf lays dim pixels out as a square image when dim is a square number, else as one row.
+func ShapeOf(dim int) (h, w int) {
+	if side := int(math.Sqrt(float64(dim))); side*side == dim {
+		return side, side
+	}
+	return 1, dim
+}
+
 // Images is a set of images with pixel intensities in [0,1], laid out N×H×W×C (row-major, row 0
 // at the top). Labels is nil for unlabelled sets.
 type Images struct {

@@ -5,9 +5,9 @@ package families
 import (
 	_ "genlab/core/ae"
 	_ "genlab/core/classifier"
-	_ "genlab/core/gan"
 	_ "genlab/core/diffusion"
 	_ "genlab/core/flow"
+	_ "genlab/core/gan"
 	_ "genlab/core/made"
 	_ "genlab/core/vae"
 )

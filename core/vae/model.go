@@ -3,7 +3,6 @@ package vae
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"math/rand/v2"
 
 	"github.com/gomlx/compute"
@@ -78,13 +77,6 @@ func (v *VAE) Spec() model.Spec { return v.spec }
 func (v *VAE) Config() any      { return v.cfg }
 func (v *VAE) Store() *gm.Store { return v.store }
 func (v *VAE) Latent() int      { return v.cfg.Latent }
-func (v *VAE) imageShape() (h, w int) {
-	side := int(math.Sqrt(float64(v.cfg.Dim)))
-	if side*side == v.cfg.Dim {
-		return side, side
-	}
-	return 1, v.cfg.Dim
-}
 
 // buildInference compiles the inference graphs. GoMLX (v0.28, Go and ONNX backends) freezes the
 // variable values a graph first ran with, so after training they are rebuilt (see fresh).
@@ -148,7 +140,7 @@ func (v *VAE) Decode(z []float32, n int) (*data.Images, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, w := v.imageShape()
+	h, w := data.ShapeOf(v.cfg.Dim)
 	return &data.Images{N: n, H: h, W: w, C: 1, Pix: out}, nil
 }
 
