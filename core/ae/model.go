@@ -81,7 +81,6 @@ func (a *AE) Config() any      { return a.cfg }
 func (a *AE) Store() *gm.Store { return a.store }
 func (a *AE) Latent() int      { return a.cfg.Latent }
 
-
 // buildInference compiles the inference graphs. GoMLX (v0.28, Go and ONNX backends) freezes the
 // variable values a graph first ran with, so after training they are rebuilt (see fresh).
 func (a *AE) buildInference() (err error) {
