@@ -53,7 +53,9 @@ func (o scopedOptimizer) UpdateGraph(scope *gm.Scope, g *graph.Graph, loss *grap
 	o.Interface.UpdateGraph(scope.At("%s", o.scope), g, loss)
 }
 
-func (o scopedOptimizer) Clear(scope *gm.Scope) error { return o.Interface.Clear(scope.At("%s", o.scope)) }
+func (o scopedOptimizer) Clear(scope *gm.Scope) error {
+	return o.Interface.Clear(scope.At("%s", o.scope))
+}
 
 // Step runs one optimiser step and returns the batch's mean loss. It takes ownership of inputs.
 // A non-finite loss is an error and the step's update is not wanted: the caller keeps its last
