@@ -56,16 +56,7 @@ func (a *AE) interpolate(req model.ViewRequest) (*model.Grid, error) {
 		return nil, err
 	}
 	l := a.cfg.Latent
-	z := make([]float32, 0, rows*viewCols*l)
-	for r := range rows {
-		p, q := ends[2*r*l:(2*r+1)*l], ends[(2*r+1)*l:(2*r+2)*l]
-		for c := range viewCols {
-			t := float32(c) / float32(viewCols-1)
-			for i := range l {
-				z = append(z, (1-t)*p[i]+t*q[i])
-			}
-		}
-	}
+	z := model.Lerps(ends, rows, viewCols, l)
 	im, err := a.Decode(z, rows*viewCols)
 	if err != nil {
 		return nil, err

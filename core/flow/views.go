@@ -29,16 +29,7 @@ func (r *RealNVP) interpolate(req model.ViewRequest) (*model.Grid, error) {
 		return nil, err
 	}
 	d := r.cfg.Dims()
-	z := make([]float32, 0, rows*viewCols*d)
-	for row := range rows {
-		a, b := ends[2*row*d:(2*row+1)*d], ends[(2*row+1)*d:(2*row+2)*d]
-		for c := range viewCols {
-			t := float32(c) / float32(viewCols-1)
-			for i := range d {
-				z = append(z, (1-t)*a[i]+t*b[i])
-			}
-		}
-	}
+	z := model.Lerps(ends, rows, viewCols, d)
 	im, err := r.Generate(z, rows*viewCols)
 	if err != nil {
 		return nil, err

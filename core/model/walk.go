@@ -20,3 +20,19 @@ func LoopLatents(seed uint64, n, dim int, temp, phase float64) []float32 {
 	}
 	return z
 }
+
+// Lerps is rows straight lines through latent space, cols points each, end points included: row
+// r runs from ends[2r] to ends[2r+1] (each dim long), the interpolation views' picture.
+func Lerps(ends []float32, rows, cols, dim int) []float32 {
+	z := make([]float32, 0, rows*cols*dim)
+	for r := range rows {
+		a, b := ends[2*r*dim:(2*r+1)*dim], ends[(2*r+1)*dim:(2*r+2)*dim]
+		for c := range cols {
+			t := float32(c) / float32(max(cols-1, 1))
+			for i := range dim {
+				z = append(z, (1-t)*a[i]+t*b[i])
+			}
+		}
+	}
+	return z
+}

@@ -47,16 +47,7 @@ func (v *VAE) interpolate(req model.ViewRequest) (*model.Grid, error) {
 	rows := max(1, min(16, req.N/viewCols))
 	l := v.cfg.Latent
 	ends := model.Normals(model.Rand(req.Seed), 2*rows*l)
-	z := make([]float32, 0, rows*viewCols*l)
-	for r := range rows {
-		a, b := ends[2*r*l:(2*r+1)*l], ends[(2*r+1)*l:(2*r+2)*l]
-		for c := range viewCols {
-			t := float32(c) / float32(viewCols-1)
-			for i := range l {
-				z = append(z, (1-t)*a[i]+t*b[i])
-			}
-		}
-	}
+	z := model.Lerps(ends, rows, viewCols, l)
 	return v.decodeGrid(z, rows*viewCols)
 }
 
