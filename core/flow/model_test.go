@@ -158,6 +158,27 @@ func TestRealNVPSampleEncodeGenerateAndViews(t *testing.T) {
 			t.Errorf("view %s: %d images in rows of %d", v.Name, g.Images.N, g.Cols)
 		}
 	}
+	// Layers: one cell per coupling step after the sample, in two rows per sample, the sample first.
+	couplings := m.cfg.Checker1 + m.cfg.Channel + m.cfg.Checker2
+	if got := len(m.couplingOutputs()); got != couplings {
+		t.Errorf("layers view shows %d coupling steps, want %d", got, couplings)
+	}
+	g, err := m.layerByLayer(model.ViewRequest{Seed: 1, N: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := m.Sample(model.SampleOptions{N: 1, Seed: 1, Temperature: 0.7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Cols != (couplings+2)/2 || g.Images.N%(2*g.Cols) != 0 {
+		t.Errorf("layers view: %d images in rows of %d for %d coupling steps", g.Images.N, g.Cols, couplings)
+	}
+	for i := range 192 {
+		if math.Abs(float64(g.Images.Pix[i]-first.Pix[i])) > 1e-5 {
+			t.Fatalf("layers view starts at %v, want the sample's %v", g.Images.Pix[i], first.Pix[i])
+		}
+	}
 	if g, _ := m.interpolate(model.ViewRequest{N: 10, Input: x}); g != nil {
 		// The interpolation's ends are the two faces.
 		for i := range 192 {

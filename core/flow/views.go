@@ -12,7 +12,7 @@ func (r *RealNVP) Views() []model.View {
 	return []model.View{
 		{Name: "interpolate", Title: "Interpolation in z between pairs of test faces (ends: the faces' own reconstructions)", Needs: "test", Run: r.interpolate},
 		{Name: "morph", Title: "Morph: each row goes in z from one sampled face (T = 0.7) to another", Run: r.morph},
-		{Name: "layers", Title: "Layers: a sample (left), each layer's output on the way to z (right), via the logistic", Run: r.layerByLayer},
+		{Name: "layers", Title: "Layers: each sample takes two rows: the face, then the image after every coupling step (via the logistic), the last one z", Run: r.layerByLayer},
 		{Name: "temperature", Title: "Temperature: each row draws at T = 0, 0.25, 0.5, 0.75, 1 (left to right)", Run: r.temperatures},
 	}
 }
@@ -37,21 +37,55 @@ func (r *RealNVP) interpolate(req model.ViewRequest) (*model.Grid, error) {
 	return &model.Grid{Images: im, Cols: viewCols}, nil
 }
 
-// layerByLayer draws samples at temperature 0.7 and runs them forward, showing every layer's
-// output: how the flow turns a face into Gaussian noise, one coupling at a time.
+// layerByLayer draws samples at temperature 0.7 and runs them forward: each sample fills two rows,
+// the face first, then the image after every coupling step (coupling, actnorm and any 1x1
+// convolution), the last being z: how the flow turns a face into Gaussian noise.
 func (r *RealNVP) layerByLayer(req model.ViewRequest) (*model.Grid, error) {
-	cols := len(r.flow) + 1
-	rows := max(1, min(4, req.N/cols))
+	keep := r.couplingOutputs()
+	cells := 1 + len(keep)
+	cols := (cells + 1) / 2
+	rows := max(1, min(3, req.N/(2*cols)))
 	x, err := r.Sample(model.SampleOptions{N: rows, Seed: req.Seed, Temperature: 0.7})
 	if err != nil {
 		return nil, err
 	}
-	pix, err := model.Call(r.layers, model.F32(x.Pix, rows, r.cfg.Dims()))
+	all, err := model.Call(r.layers, model.F32(x.Pix, rows, r.cfg.Dims()))
 	if err != nil {
 		return nil, err
 	}
-	im := &data.Images{N: rows * cols, H: r.cfg.Side, W: r.cfg.Side, C: r.cfg.Channels, Pix: pix}
+	d, per := r.cfg.Dims(), len(r.flow)+1 // layerImages: the input, then every layer's output
+	pix := make([]float32, 0, rows*2*cols*d)
+	for s := range rows {
+		img := func(k int) []float32 { return all[(s*per+k)*d : (s*per+k+1)*d] }
+		pix = append(pix, img(0)...)
+		for _, i := range keep {
+			pix = append(pix, img(i+1)...)
+		}
+		pix = append(pix, make([]float32, (2*cols-cells)*d)...) // an odd count leaves one blank cell
+	}
+	im := &data.Images{N: rows * 2 * cols, H: r.cfg.Side, W: r.cfg.Side, C: r.cfg.Channels, Pix: pix}
 	return &model.Grid{Images: im, Cols: cols}, nil
+}
+
+// couplingOutputs lists the layers whose output ends a coupling step: the last layer before the
+// next coupling (or the end), once a coupling has run.
+func (r *RealNVP) couplingOutputs() []int {
+	var keep []int
+	seen := false
+	for i, l := range r.flow {
+		if _, ok := l.(Coupling); ok {
+			seen = true
+		}
+		if !seen {
+			continue
+		}
+		if i == len(r.flow)-1 {
+			keep = append(keep, i)
+		} else if _, next := r.flow[i+1].(Coupling); next {
+			keep = append(keep, i)
+		}
+	}
+	return keep
 }
 
 func (r *RealNVP) temperatures(req model.ViewRequest) (*model.Grid, error) {

@@ -3,22 +3,19 @@ package made
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"math/rand/v2"
 
 	"github.com/gomlx/compute"
-	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	gm "github.com/gomlx/gomlx/ml/model"
-	"github.com/gomlx/gomlx/ml/train/optimizer"
 
 	"genlab/core/data"
 	"genlab/core/model"
 )
 
 // The registered models. Hyper-parameters were chosen by measuring on this project's shared
-// 2-core machine (~45 ms per step at batch 100): Adam at 3e-3 annealed by learningRate beat a
+// 2-core machine (~45 ms per step at batch 100): Adam at 3e-3 annealed (see MinLRFraction) beat a
 // constant 1e-3 by ~1 nat at equal steps, and batch 200 did worse than 100 at equal wall time
 // (a step has ~30 ms of per-parameter work: masks and Adam).
 func init() {
@@ -41,10 +38,10 @@ type MADE struct {
 	logProb  *gm.Exec // x, m^0..m^L -> log p(x) [B]
 	logits   *gm.Exec // x, m^0..m^L -> logits [B, D] (tests compare the Go sampler with it)
 	stepper  *model.Stepper
-	lrVar    *gm.Variable // Adam's learning rate, set before every step from the schedule.
-	maskSets []*MaskSet   // Drawn once: MaskSet(k) is a pure function of the config.
-	stale    bool         // Trained since the inference graphs were compiled.
-	use      []int        // Mask sets Sample, Inpaint and Score use (nil: set 0); see UseMasks.
+	lr       *model.LRSchedule // Adam's rate: Spec.LR annealed to MinLRFraction along a half cosine.
+	maskSets []*MaskSet        // Drawn once: MaskSet(k) is a pure function of the config.
+	stale    bool              // Trained since the inference graphs were compiled.
+	use      []int             // Mask sets Sample, Inpaint and Score use (nil: set 0); see UseMasks.
 }
 
 // New builds a MADE with freshly initialised weights; config (JSON of Config) may be nil.
@@ -76,19 +73,14 @@ func New(backend compute.Backend, spec model.Spec, config json.RawMessage, seed 
 		return nil, err
 	}
 	m.stepper = model.NewStepper(backend, m.store, spec.LR, cfg.nll)
-	m.lrVar = optimizer.LearningRateVar(m.store.RootScope(), dtypes.Float32, spec.LR)
+	m.lr = model.NewLRSchedule(m.store, func(step int64) float64 {
+		return model.CosineLR(spec.LR, int64(spec.Steps), step, MinLRFraction)
+	})
 	return m, nil
 }
 
-// learningRate anneals Adam's rate from Spec.LR to MinLRFraction of it along a half cosine over
-// Spec.Steps, then stays there. It is a function of the step alone, so resuming is exact. On this
-// model it is worth ~2 nats over a constant rate for the same number of steps.
-func learningRate(spec model.Spec, step int64) float64 {
-	t := min(1, float64(step)/float64(max(1, spec.Steps)))
-	return spec.LR * (MinLRFraction + (1-MinLRFraction)*0.5*(1+math.Cos(math.Pi*t)))
-}
-
-// MinLRFraction is where the learning rate ends, as a fraction of Spec.LR.
+// MinLRFraction is where the learning rate ends, as a fraction of Spec.LR. On this model the
+// annealing is worth ~2 nats over a constant rate for the same number of steps.
 const MinLRFraction = 0.05
 
 // buildInference compiles the inference graphs. GoMLX (v0.28) freezes the variable values a
@@ -137,14 +129,11 @@ func (m *MADE) TrainStep(batch *data.Images, _ *rand.Rand) (loss float64, err er
 	if batch.Dim() != m.cfg.Dim {
 		return 0, fmt.Errorf("made: batch of %d-pixel images, model has %d", batch.Dim(), m.cfg.Dim)
 	}
-	var step int64
-	if err := model.Guard(func() error { step = optimizer.GetGlobalStep(m.store); return nil }); err != nil {
+	step, err := m.lr.Set()
+	if err != nil {
 		return 0, err
 	}
 	k := int(step/int64(m.cfg.Every)) % m.cfg.Masks
-	if err := m.lrVar.SetValue(tensors.FromScalar(float32(learningRate(m.spec, step)))); err != nil {
-		return 0, err
-	}
 	m.stale = true
 	in := []*tensors.Tensor{model.F32(batch.Pix, batch.N, m.cfg.Dim)}
 	for _, t := range m.maskSets[k].graphInputs() {
