@@ -28,7 +28,8 @@ CLI_SRC      := $(shell find cmd -name '*.go' -not -name '*_test.go') $(CORE_SRC
 ORT_FILES := ort.wasm.min.js ort-wasm-simd-threaded.mjs ort-wasm-simd-threaded.wasm
 ORT   := $(addprefix web/ort/,$(ORT_FILES))
 WASMS := web/wasm/app.wasm web/wasm/worker.wasm
-WEBDATA := $(foreach s,train test,web/data/mnist-$(s)-images-idx3-ubyte.gz web/data/mnist-$(s)-labels-idx1-ubyte.gz)
+WEBDATA := $(foreach s,train test,web/data/mnist-$(s)-images-idx3-ubyte.gz web/data/mnist-$(s)-labels-idx1-ubyte.gz) \
+           web/data/shapes-test-images-idx3-ubyte.gz web/data/faces-test-u8.bin.gz
 COMPRESSED := $(addsuffix .$(ZEXT),$(WASMS) $(ORT) web/wasm_exec.js)
 # The pretrained weights, precompressed beside them too: float32 weights only shrink by ~8%, but
 # the page's first model is the largest download before its first picture (issue 7's budget).
@@ -69,7 +70,7 @@ $(ORT): web/ort/%: $(NPM_STAMP)
 	@mkdir -p $(@D)
 	cp node_modules/onnxruntime-web/dist/$* $@
 
-# The page's digits: 5000 training and 1000 test images as gzipped IDX files.
+# The page's data: 5000 training and 1000 test digits, 1000 test shapes, 200 test faces.
 $(WEBDATA) &: build/genlab | $(DATA)/mnist
 	build/genlab webdata --data $(DATA) --out web/data
 

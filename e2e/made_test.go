@@ -143,6 +143,20 @@ func TestMADE(t *testing.T) {
 	b.eval(t, 5*time.Second, "genlab.status().score", &s)
 	t.Logf("a 1 drawn by touch: NLL %.1f nats (percentile %.1f)", s.NLL, s.Percentile)
 	b.noProblems(t, "touch")
+
+	// 8. made-shapes inpaints and scores against the page's test shapes, not digits.
+	setControl(t, b, "model", "made-shapes")
+	b.waitFor(t, 60*time.Second, `genlab.status().model === "made-shapes" && genlab.status().gridHash !== ""`)
+	before = b.status(t).GridHash
+	b.run(t, 10*time.Second, chromedp.Click("#view-inpaint", chromedp.ByQuery))
+	b.waitFor(t, 60*time.Second, fmt.Sprintf(`genlab.status().gridHash !== %q && genlab.status().view === "inpaint"`, before))
+	checkCanvas(t, b, filepath.Join(out, "made-shapes-inpaint.png"))
+	drawAndScore(t, b, [][2]float64{{0.2, 0.2}, {0.8, 0.2}, {0.8, 0.8}, {0.2, 0.8}, {0.2, 0.2}})
+	b.eval(t, 5*time.Second, `document.getElementById("score").textContent`, &shown)
+	if !strings.Contains(shown, "test shapes") {
+		t.Errorf("made-shapes scores a drawing with %q, want a rank among the test shapes", shown)
+	}
+	b.noProblems(t, "made-shapes")
 }
 
 type rect struct{ X, Y, W, H float64 }

@@ -9,14 +9,17 @@ import (
 	"genlab/core/model"
 )
 
-// cmdWebdata writes the small digit sets the page fetches: a training subset for in-page
-// training and test digits for reconstructions and scoring, as gzipped IDX files.
+// cmdWebdata writes the small data sets the page fetches: a training subset of digits for in-page
+// training, and test images of digits and shapes (gzipped IDX) and of faces (gzipped raw bytes)
+// for reconstructions, interpolations, inpainting and scoring. A set missing from --data is
+// skipped with a note: the page then says it has no test images for that set's models.
 func cmdWebdata(args []string) error {
 	fs := newFlags("webdata")
 	dataDir := fs.String("data", "data", "data folder laid out like shared/datasets")
 	out := fs.String("out", "web/data", "output folder")
 	nTrain := fs.Int("train", 5000, "training images")
-	nTest := fs.Int("test", 1000, "test images")
+	nTest := fs.Int("test", 1000, "test digits and shapes")
+	nFaces := fs.Int("faces", 200, "test faces")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -43,6 +46,33 @@ func cmdWebdata(args []string) error {
 			return err
 		}
 		fmt.Printf("wrote %d %s digits to %s-*.gz\n", s.n, s.split, base)
+	}
+	return writeTests(*dataDir, *out, *nTest, *nFaces)
+}
+
+// writeTests writes the first test shapes and faces.
+func writeTests(dataDir, out string, nShapes, nFaces int) error {
+	for _, s := range []struct {
+		set, file, flag string
+		n               int
+		encode          func(*data.Images) []byte
+	}{
+		{"shapes", "shapes-test-images-idx3-ubyte.gz", "--test", nShapes, data.EncodeIDXImages},
+		{"faces", "faces-test-u8.bin.gz", "--faces", nFaces, data.EncodeFaces},
+	} {
+		im, err := data.Load(dataDir, s.set, "test")
+		if err != nil {
+			fmt.Printf("no test %s written (%v)\n", s.set, err)
+			continue
+		}
+		if err := checkRange(s.flag, s.n, 1, im.N); err != nil {
+			return err
+		}
+		path := filepath.Join(out, s.file)
+		if err := model.WriteFileAtomic(path, s.encode(data.Subset(im, 0, s.n))); err != nil {
+			return err
+		}
+		fmt.Printf("wrote %d test %s to %s\n", s.n, s.set, path)
 	}
 	return nil
 }

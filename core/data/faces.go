@@ -33,6 +33,23 @@ func DecodeFaces(r io.Reader, name string, n int) (*Images, error) {
 	return &Images{N: n, H: faceSide, W: faceSide, C: 3, Pix: toUnit(body)}, nil
 }
 
+// DecodeFacesFile reads a (possibly gzipped) file of whole 32x32 RGB faces, however many it holds:
+// the page's test faces.
+func DecodeFacesFile(r io.Reader, name string) (*Images, error) {
+	r, err := maybeGunzip(r, name)
+	if err != nil {
+		return nil, err
+	}
+	body, err := io.ReadAll(io.LimitReader(r, faceCount*faceBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(body) == 0 || len(body)%faceBytes != 0 || len(body) > faceCount*faceBytes {
+		return nil, fmt.Errorf("%s: %d bytes is not a whole number (1..%d) of %dx%dx3 faces", name, len(body), faceCount, faceSide, faceSide)
+	}
+	return &Images{N: len(body) / faceBytes, H: faceSide, W: faceSide, C: 3, Pix: toUnit(body)}, nil
+}
+
 func loadFaces(dir, split string) (*Images, error) {
 	var start, end int
 	switch split {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -92,6 +93,27 @@ func TestDecodeFaces(t *testing.T) {
 		}
 	}
 }
+
+func TestFacesFileRoundTrip(t *testing.T) {
+	im, err := DecodeFaces(bytes.NewReader(randomBytes(3*3072, 5)), "f", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := DecodeFacesFile(bytes.NewReader(EncodeFaces(im)), "f.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.N != 3 || back.C != 3 || !slices.Equal(back.Pix, im.Pix) {
+		t.Fatalf("round trip: %d faces, pixels equal %v", back.N, slices.Equal(back.Pix, im.Pix))
+	}
+	for _, raw := range [][]byte{nil, randomBytes(3072+1, 6), EncodeFaces(data0())} {
+		if _, err := DecodeFacesFile(bytes.NewReader(raw), "f.gz"); err == nil || !strings.Contains(err.Error(), "whole number") {
+			t.Errorf("%d bytes: error %v, want a whole-number complaint", len(raw), err)
+		}
+	}
+}
+
+func data0() *Images { return &Images{H: 32, W: 32, C: 3} }
 
 func TestSubset(t *testing.T) {
 	im := &Images{N: 4, H: 1, W: 2, C: 1, Pix: []float32{0, 1, 2, 3, 4, 5, 6, 7}, Labels: []uint8{9, 8, 7, 6}}

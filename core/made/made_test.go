@@ -297,10 +297,11 @@ func TestIncrementalSamplerIsExact(t *testing.T) {
 	s1, _ := m.Sample(model.SampleOptions{N: 5, Seed: 3})
 	calls := 0
 	var firstPartial *data.Images
-	s2, err := m.SampleSteps(model.SampleOptions{N: 5, Seed: 3}, 5, func(step int, partial *data.Images) {
+	s2, err := m.SampleSteps(model.SampleOptions{N: 5, Seed: 3}, 5, func(step int, partial *data.Images) error {
 		if calls++; calls == 1 {
 			firstPartial = partial
 		}
+		return nil
 	})
 	if err != nil || !slices.Equal(s1.Pix, s2.Pix) || calls != 3 {
 		t.Fatalf("SampleSteps: err %v, same images %v, %d calls (want 3 for 12 pixels every 5)", err, slices.Equal(s1.Pix, s2.Pix), calls)

@@ -32,7 +32,7 @@ func TestUseMasks(t *testing.T) {
 			t.Fatalf("selection %v: Sample does not use the selected sets (err %v)", sel, err)
 		}
 		frames := 0
-		steps, err := m.SampleSteps(opt, 4, func(int, *data.Images) { frames++ })
+		steps, err := m.SampleSteps(opt, 4, func(int, *data.Images) error { frames++; return nil })
 		if err != nil || !slices.Equal(steps.Pix, want.Pix) || frames != 3 {
 			t.Fatalf("selection %v: SampleSteps ends on other images or called back %d times (err %v)", sel, frames, err)
 		}

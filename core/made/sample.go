@@ -180,7 +180,7 @@ type job struct {
 	known    *data.Images // Inpainting: images whose first nKnown pixels (in the ordering) are kept.
 	nKnown   int
 	every    int // Call progress after every `every` steps (0: never).
-	progress func(step int, partial *data.Images)
+	progress func(step int, partial *data.Images) error // A non-nil error stops sampling: returned.
 	naive    bool
 }
 
@@ -258,7 +258,9 @@ func (m *MADE) generate(j job) (*data.Images, error) {
 			out.Pix[i*d+px] = v
 		}
 		if j.progress != nil && ((s+1)%j.every == 0 || s+1 == d) {
-			j.progress(s+1, &data.Images{N: out.N, H: out.H, W: out.W, C: 1, Pix: slices.Clone(out.Pix)})
+			if err := j.progress(s+1, &data.Images{N: out.N, H: out.H, W: out.W, C: 1, Pix: slices.Clone(out.Pix)}); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return out, nil
@@ -288,8 +290,9 @@ func (m *MADE) SampleNaive(opt model.SampleOptions) (*data.Images, error) {
 
 // SampleSteps draws the same images as Sample with these options and calls fn after every
 // `every` steps (and after the last) with a copy of the images so far: drawn pixels are 0 or 1,
-// the others Unsampled. The page animates pixel-by-pixel sampling with it.
-func (m *MADE) SampleSteps(opt model.SampleOptions, every int, fn func(step int, partial *data.Images)) (*data.Images, error) {
+// the others Unsampled. An error from fn stops the sampling and is returned (the page's Cancel).
+// The page animates pixel-by-pixel sampling with it.
+func (m *MADE) SampleSteps(opt model.SampleOptions, every int, fn func(step int, partial *data.Images) error) (*data.Images, error) {
 	return m.generate(job{n: opt.N, seed: opt.Seed, temp: opt.Temperature, masks: m.sets(), every: max(1, every), progress: fn})
 }
 

@@ -182,21 +182,25 @@ func (a *app) showScore() {
 		if len(s.Masks) > 1 {
 			under = fmt.Sprintf("ensemble of mask sets %v", s.Masks)
 		}
-		rank := fmt.Sprintf("higher than %.1f%% of the %d test digits", s.Percentile, s.Of)
+		things := "digits" // what the model was trained on: made-digits or made-shapes
+		if strings.HasSuffix(a.loaded, "-shapes") {
+			things = "shapes"
+		}
+		rank := fmt.Sprintf("higher than %.1f%% of the %d test %s", s.Percentile, s.Of, things)
 		switch s.Percentile {
 		case 100:
-			rank = fmt.Sprintf("higher than all %d test digits", s.Of)
+			rank = fmt.Sprintf("higher than all %d test %s", s.Of, things)
 		case 0:
-			rank = fmt.Sprintf("lower than all %d test digits", s.Of)
+			rank = fmt.Sprintf("lower than all %d test %s", s.Of, things)
 		}
 		msg = fmt.Sprintf("NLL %.1f nats (%s): %s, whose median is %.1f nats.", s.NLL, under, rank, s.Median)
 		switch {
 		case s.Percentile >= 99:
-			verdict = "An outlier: the model finds it less likely than nearly every real digit."
+			verdict = "An outlier: the model finds it less likely than nearly every real one of its " + things + "."
 		case s.Percentile >= 90:
-			verdict = "Unusual: less likely than most real digits."
+			verdict = "Unusual: less likely than most real " + things + "."
 		default:
-			verdict = "Typical of the digits the model was trained on."
+			verdict = "Typical of the " + things + " the model was trained on."
 		}
 	}
 	out.Set("textContent", msg)

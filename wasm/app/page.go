@@ -133,7 +133,7 @@ func (a *app) maskChanged() {
 // startTraining asks the worker to train a fresh model for steps steps.
 func (a *app) startTraining(steps int) {
 	if a.lab.state.On() {
-		a.startLab(steps)
+		a.startLab(labSteps) // as long as opening a lab link trains, so both show the same picture
 		return
 	}
 	model := a.loaded

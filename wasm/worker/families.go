@@ -65,15 +65,11 @@ func (w *worker) classes() int {
 	return 0
 }
 
-// pageViews lists the loaded model's views as the page offers them: without those that need
-// test images the page does not ship (faces), and with the streamed ones added.
+// pageViews lists the loaded model's views as the page offers them, with the streamed ones added.
 func (w *worker) pageViews() []protocol.ViewInfo {
 	var views []protocol.ViewInfo
 	_, denoises := w.denoiser()
 	for _, v := range w.m.Views() {
-		if v.Needs == "test" && w.m.Spec().Data != "mnist" {
-			continue
-		}
 		if denoises && v.Name == "samplers" {
 			continue // the compare view does it streamed and timed: this one runs DDPM unseen for minutes
 		}

@@ -18,7 +18,7 @@ type autoregressive interface {
 	model.Model
 	Masks() int
 	UseMasks(first, ens int) []int
-	SampleSteps(opt model.SampleOptions, every int, fn func(step int, partial *data.Images)) (*data.Images, error)
+	SampleSteps(opt model.SampleOptions, every int, fn func(step int, partial *data.Images) error) (*data.Images, error)
 	Score(x *data.Images) ([]float64, error)
 }
 
@@ -45,7 +45,7 @@ func (w *worker) useMasks(req protocol.Request) {
 // animate draws samples pixel by pixel in the sampling order, streaming a grid every
 // D/animFrames pixels and the finished one at the end: the same images as a plain Sample with
 // these options. Frames are paced animGap apart and the worker's event loop runs between them;
-// when a newer picture has been asked for, the remaining frames are skipped.
+// a newer picture asked for, or Cancel, stops the sampling there.
 func (w *worker) animate(req protocol.Request, ar autoregressive, opt model.SampleOptions, title string) error {
 	start := time.Now()
 	var last time.Time
@@ -60,23 +60,28 @@ func (w *worker) animate(req protocol.Request, ar autoregressive, opt model.Samp
 		sendStep(req.ID, protocol.TargetMain, title, g, start, step, steps)
 	}
 	var im *data.Images
+	p := w.pacer(req.ID)
 	err := model.Guard(func() (err error) {
-		im, err = ar.SampleSteps(opt, 1, func(step int, partial *data.Images) {
+		im, err = ar.SampleSteps(opt, 1, func(step int, partial *data.Images) error {
 			d := partial.H * partial.W
-			every := max(1, d/animFrames)
-			if step%every != 0 || step == d || w.newestMain.Load() > int64(req.ID) {
-				return
+			if step%max(1, d/animFrames) != 0 || step == d {
+				p.yield()
+				return p.check()
 			}
 			if wait := animGap - time.Since(last); wait > 0 {
 				time.Sleep(wait) // lets the event loop run: messages arrive meanwhile
 			}
+			if err := p.check(); err != nil {
+				return err
+			}
 			send(step, d, partial)
 			last = time.Now()
+			return nil
 		})
 		return err
 	})
 	if err != nil {
-		return err
+		return replaced(req.ID, err)
 	}
 	d := im.H * im.W
 	send(d, d, im)
@@ -116,7 +121,7 @@ func (w *worker) score(req protocol.Request) error {
 	key := fmt.Sprintf("%p %v", w.m, sel) // a new model is a new pointer
 	ref, ok := w.testNLL[key]
 	if !ok {
-		post(protocol.Response{ID: req.ID, Kind: protocol.KindProgress, Stage: fmt.Sprintf("scoring the %d test digits", test.N), Total: 1}, nil)
+		post(protocol.Response{ID: req.ID, Kind: protocol.KindProgress, Stage: fmt.Sprintf("scoring the %d test images", test.N), Total: 1}, nil)
 		err := model.Guard(func() (err error) {
 			ref, err = ar.Score(test)
 			return err

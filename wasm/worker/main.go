@@ -30,13 +30,13 @@ type worker struct {
 	newestMain atomic.Int64
 
 	backends backends
-	m        model.Model // the loaded pretrained model, nil before the first load
-	name     string      // its name
-	backend  string      // the backend it runs on
-	test     *data.Images
-	train    *trainer             // nil when no training run exists
-	upgrade  *upgrade             // the loaded model's move to ONNX Runtime Web, when due (upgrade.go)
-	testNLL  map[string][]float64 // sorted NLLs of the test digits, by model and mask sets (score)
+	m        model.Model             // the loaded pretrained model, nil before the first load
+	name     string                  // its name
+	backend  string                  // the backend it runs on
+	tests    map[string]*data.Images // the page's test images, by data set, fetched when first needed
+	train    *trainer                // nil when no training run exists
+	upgrade  *upgrade                // the loaded model's move to ONNX Runtime Web, when due (upgrade.go)
+	testNLL  map[string][]float64    // sorted NLLs of the test digits, by model and mask sets (score)
 }
 
 func main() {

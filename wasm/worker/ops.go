@@ -18,7 +18,8 @@ import (
 // Paths are relative to the worker script, so the page works from any folder of a static host.
 const (
 	weightsURL    = "pretrained/%s/" + model.WeightsFileName
-	testImagesURL = "data/mnist-test-images-idx3-ubyte.gz"
+	testImagesURL = "data/%s-test-images-idx3-ubyte.gz" // mnist, shapes (cmd/genlab/webdata.go)
+	testFacesURL  = "data/faces-test-u8.bin.gz"
 	trainImageURL = "data/mnist-train-images-idx3-ubyte.gz"
 )
 
@@ -174,27 +175,46 @@ func (w *worker) view(req protocol.Request) error {
 	return fmt.Errorf("%s has no view %q (views: %v)", w.name, req.View, names)
 }
 
-// testImages returns the first n test digits, preprocessed as the model's test protocol says
-// (the fixed binarisation for binary models), fetching the file once.
+// testImages returns the first n test images of the model's data set, preprocessed as the
+// model's test protocol says (the fixed binarisation for binary models), fetching the file once.
 func (w *worker) testImages(n int) (*data.Images, error) {
 	spec := w.m.Spec()
-	if spec.Data != "mnist" {
-		return nil, fmt.Errorf("the page ships test images of mnist only, not %s", spec.Data)
-	}
-	if w.test == nil {
-		raw, err := fetchBytes(testImagesURL)
-		if err != nil {
+	all, ok := w.tests[spec.Data]
+	if !ok {
+		var err error
+		if all, err = fetchTestImages(spec.Data); err != nil {
 			return nil, err
 		}
-		if w.test, err = data.DecodeIDXImages(bytes.NewReader(raw), testImagesURL); err != nil {
-			return nil, err
+		if w.tests == nil {
+			w.tests = map[string]*data.Images{}
 		}
+		w.tests[spec.Data] = all
 	}
-	im := data.Subset(w.test, 0, min(n, w.test.N))
+	im := data.Subset(all, 0, min(n, all.N))
 	if spec.Binarize {
 		im = data.BinarizeFixed(im)
 	}
 	return im, nil
+}
+
+// fetchTestImages downloads the page's copy of a set's first test images.
+func fetchTestImages(set string) (*data.Images, error) {
+	switch set {
+	case "mnist", "shapes":
+		url := fmt.Sprintf(testImagesURL, set)
+		raw, err := fetchBytes(url)
+		if err != nil {
+			return nil, err
+		}
+		return data.DecodeIDXImages(bytes.NewReader(raw), url)
+	case "faces":
+		raw, err := fetchBytes(testFacesURL)
+		if err != nil {
+			return nil, err
+		}
+		return data.DecodeFacesFile(bytes.NewReader(raw), testFacesURL)
+	}
+	return nil, fmt.Errorf("the page ships no test images of %s", set)
 }
 
 // sendGrid renders a grid to RGBA and posts it, pixels transferred.
