@@ -124,7 +124,7 @@ dist: web
 	cp -r web dist
 	find dist -name '*.br' -delete
 	find dist -name '*.gz' ! -path 'dist/data/*' -delete
-	for w in pretrained/*/weights.bin; do mkdir -p dist/$$(dirname $$w) && cp $$w dist/$$w; done
+	for w in pretrained/*/weights.bin pretrained/*/*/*.bin; do mkdir -p dist/$$(dirname $$w) && cp $$w dist/$$w; done
 	@echo "dist/ ready: e.g. (cd dist && python3 -m http.server 8000)"
 
 clean:

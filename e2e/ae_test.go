@@ -32,6 +32,16 @@ func TestAutoencoder(t *testing.T) {
 	b.save(t, filepath.Join(out, "ae.png"))
 	b.noProblems(t, "ae-digits reconstruct")
 
+	// Latent size side by side: the same test digits through AEs and VAEs with codes of 2, 8
+	// and 32 numbers (six small models fetched beside ae-digits' weights), one row each.
+	b.open(t, base+"/?model=ae-digits&seed=3&n=64&view=latents")
+	st = b.finished(t, "", 60*time.Second)
+	if st.View != "latents" || !strings.Contains(st.Title, "autoencoders with codes of [2 8 32]") {
+		t.Errorf("latents view: %+v", st)
+	}
+	shot(t, b, out, "ae-latents")
+	b.noProblems(t, "ae-digits latents")
+
 	// A fresh small autoencoder trains in the page; its squared error falls.
 	train(t, b, 12)
 	b.noProblems(t, "ae-digits training")

@@ -2,6 +2,9 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
+
+	"github.com/gomlx/compute"
 
 	"genlab/core/model"
 	"genlab/core/plot"
@@ -51,7 +54,7 @@ func cmdSample(args []string) error {
 			return err
 		}
 		grid = &model.Grid{Images: im, Cols: squareCols(*n)}
-	} else if grid, err = runView(m, *view, *seed, *n, *dataDir); err != nil {
+	} else if grid, err = runView(backend, m, *view, *seed, *n, *dataDir); err != nil {
 		return err
 	}
 	if *cols > 0 {
@@ -68,7 +71,7 @@ func cmdSample(args []string) error {
 	return nil
 }
 
-func runView(m model.Model, name string, seed uint64, n int, dataDir string) (*model.Grid, error) {
+func runView(backend compute.Backend, m model.Model, name string, seed uint64, n int, dataDir string) (*model.Grid, error) {
 	var names []string
 	for _, v := range m.Views() {
 		names = append(names, v.Name)
@@ -82,6 +85,18 @@ func runView(m model.Model, name string, seed uint64, n int, dataDir string) (*m
 				return nil, err
 			}
 			req.Input = im
+		}
+		for _, use := range v.Uses {
+			path := filepath.Join("pretrained", use)
+			w, err := model.ReadWeightsFile(path)
+			if err != nil {
+				return nil, fmt.Errorf("view %s: %w", name, err)
+			}
+			um, err := model.FromWeights(backend, w, "", path)
+			if err != nil {
+				return nil, fmt.Errorf("view %s: %w", name, err)
+			}
+			req.Models = append(req.Models, um)
 		}
 		return v.Run(req)
 	}

@@ -1,7 +1,9 @@
 package ae
 
 import (
+	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -10,6 +12,7 @@ import (
 	"genlab/core/data"
 	"genlab/core/model"
 	"genlab/core/model/modeltest"
+	_ "genlab/core/vae" // the latent-size view's VAEs
 )
 
 const tinyConfig = `{"dim":16,"hidden":[32],"latent":4}`
@@ -96,10 +99,64 @@ func TestTrainingLowersErrorAndFitsCodes(t *testing.T) {
 		}
 	}
 	for _, v := range a.Views() {
-		g, err := v.Run(model.ViewRequest{Seed: 1, N: 20, Input: x})
+		req := model.ViewRequest{Seed: 1, N: 20, Input: x}
+		if len(v.Uses) > 0 {
+			req.Models = latentSizeModels(t)
+		}
+		g, err := v.Run(req)
 		if err != nil || g.Images.N == 0 || g.Images.N%g.Cols != 0 {
 			t.Fatalf("view %s: %v", v.Name, err)
 		}
+	}
+}
+
+// latentSizeModels are untrained stand-ins for the latent-size view's six small models.
+func latentSizeModels(t *testing.T) []model.Model {
+	t.Helper()
+	b, _ := model.NewBackend("go")
+	var ms []model.Model
+	for _, name := range []string{"ae-digits", "vae-digits"} {
+		for _, d := range latentSizes {
+			m, err := model.New(b, name, []byte(fmt.Sprintf(`{"dim":16,"hidden":[8],"latent":%d}`, d)), 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ms = append(ms, m)
+		}
+	}
+	return ms
+}
+
+func TestLatentSizesView(t *testing.T) {
+	x := data.Subset(modeltest.TwoPatterns(), 0, viewCols)
+	a, ms := tiny(t), latentSizeModels(t)
+	g, err := a.latentSizes(model.ViewRequest{N: 20, Input: x, Models: ms})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One row of test images, then one row per small model: each row its own reconstructions.
+	if g.Cols != x.N || g.Images.N != 7*x.N {
+		t.Fatalf("%d images in rows of %d, want 7 rows of %d", g.Images.N, g.Cols, x.N)
+	}
+	for i, m := range ms {
+		in := x
+		if m.Spec().Binarize {
+			in = data.BinarizeFixed(x)
+		}
+		want, err := model.Reconstruct(m.(model.Codec), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		row := g.Images.Pix[(i+1)*x.N*16 : (i+2)*x.N*16]
+		if !slices.Equal(row, want.Pix) {
+			t.Errorf("row %d is not %s's reconstruction", i+1, m.Spec().Name)
+		}
+	}
+	if _, err := a.latentSizes(model.ViewRequest{N: 20, Input: x, Models: ms[:5]}); err == nil {
+		t.Error("five models for six rows: no error")
+	}
+	if _, err := a.latentSizes(model.ViewRequest{N: 20, Input: x, Models: append(ms[1:], ms[0])}); err == nil {
+		t.Error("models in the wrong order: no error")
 	}
 }
 

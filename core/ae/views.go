@@ -13,34 +13,14 @@ func (a *AE) Views() []model.View {
 	return []model.View{
 		{Name: "reconstruct", Title: "Test digits (odd rows) and their reconstructions (even rows)", Needs: "test", Run: a.reconstruct},
 		{Name: "interpolate", Title: "Decoded straight lines between the codes of two test digits, left to right", Needs: "test", Run: a.interpolate},
+		a.latentSizesView(),
 	}
 }
 
 const viewCols = 10
 
 func (a *AE) reconstruct(req model.ViewRequest) (*model.Grid, error) {
-	if req.Input == nil || req.Input.N == 0 {
-		return nil, fmt.Errorf("reconstruct needs test images")
-	}
-	n := min(req.Input.N, max(viewCols, req.N/2/viewCols*viewCols))
-	x := data.Subset(req.Input, 0, n)
-	z, err := a.Encode(x)
-	if err != nil {
-		return nil, err
-	}
-	rec, err := a.Decode(z, n)
-	if err != nil {
-		return nil, err
-	}
-	d := a.cfg.Dim
-	out := &data.Images{H: rec.H, W: rec.W, C: 1, Pix: make([]float32, 0, 2*n*d)}
-	for r := 0; r < n; r += viewCols { // Interleave rows: originals, then their reconstructions.
-		e := min(n, r+viewCols)
-		out.Pix = append(out.Pix, x.Pix[r*d:e*d]...)
-		out.Pix = append(out.Pix, rec.Pix[r*d:e*d]...)
-	}
-	out.N = len(out.Pix) / d
-	return &model.Grid{Images: out, Cols: viewCols}, nil
+	return model.ReconstructRows(a, req, viewCols)
 }
 
 // interpolate walks from the code of test digit 2r to that of digit 2r+1 (of the first test

@@ -57,14 +57,19 @@ type View struct {
 	Title string // "Reconstructions: test digits (odd rows) and the VAE's reconstruction (even rows)"
 	// Needs says which input the view wants: "" (none) or "test" (test images of Spec.Data).
 	Needs string
-	Run   func(req ViewRequest) (*Grid, error)
+	// Uses lists other weights files the view runs beside the model, as paths under pretrained/
+	// (e.g. "ae-digits/latent-sizes/ae-2.bin"); the host loads them, in order, into
+	// ViewRequest.Models.
+	Uses []string
+	Run  func(req ViewRequest) (*Grid, error)
 }
 
 // ViewRequest is what a View runs on.
 type ViewRequest struct {
-	Seed  uint64
-	N     int
-	Input *data.Images // Test images when the view Needs them.
+	Seed   uint64
+	N      int
+	Input  *data.Images // Test images when the view Needs them.
+	Models []Model      // The models of View.Uses.
 }
 
 // Grid is images to draw in rows of Cols.

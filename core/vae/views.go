@@ -1,9 +1,6 @@
 package vae
 
 import (
-	"fmt"
-
-	"genlab/core/data"
 	"genlab/core/model"
 )
 
@@ -19,28 +16,7 @@ func (v *VAE) Views() []model.View {
 const viewCols = 10
 
 func (v *VAE) reconstruct(req model.ViewRequest) (*model.Grid, error) {
-	if req.Input == nil || req.Input.N == 0 {
-		return nil, fmt.Errorf("reconstruct needs test images")
-	}
-	n := min(req.Input.N, max(viewCols, req.N/2/viewCols*viewCols))
-	x := data.Subset(req.Input, 0, n)
-	mu, err := v.Encode(x)
-	if err != nil {
-		return nil, err
-	}
-	rec, err := v.Decode(mu, n)
-	if err != nil {
-		return nil, err
-	}
-	// Interleave rows: originals, then their reconstructions.
-	out := &data.Images{N: 2 * n, H: rec.H, W: rec.W, C: 1, Pix: make([]float32, 0, 2*n*v.cfg.Dim)}
-	for r := 0; r < n; r += viewCols {
-		e := min(n, r+viewCols)
-		out.Pix = append(out.Pix, x.Pix[r*v.cfg.Dim:e*v.cfg.Dim]...)
-		out.Pix = append(out.Pix, rec.Pix[r*v.cfg.Dim:e*v.cfg.Dim]...)
-	}
-	out.N = len(out.Pix) / v.cfg.Dim
-	return &model.Grid{Images: out, Cols: viewCols}, nil
+	return model.ReconstructRows(v, req, viewCols)
 }
 
 func (v *VAE) interpolate(req model.ViewRequest) (*model.Grid, error) {

@@ -90,6 +90,36 @@ func (w *worker) load(req protocol.Request) error {
 	return nil
 }
 
+// viewModels fetches and builds the extra models a view uses, on the loaded model's backend.
+func (w *worker) viewModels(id int, uses []string) ([]model.Model, error) {
+	if len(uses) == 0 {
+		return nil, nil
+	}
+	be, err := w.backends.get(w.backend)
+	if err != nil {
+		return nil, err
+	}
+	var ms []model.Model
+	for i, use := range uses {
+		post(protocol.Response{ID: id, Kind: protocol.KindProgress, Stage: "fetching " + use, Done: i, Total: len(uses)}, nil)
+		url := "pretrained/" + use
+		raw, err := fetchBytes(url)
+		if err != nil {
+			return nil, err
+		}
+		wts, err := model.Decode(raw, url)
+		if err != nil {
+			return nil, err
+		}
+		m, err := model.FromWeights(be, wts, "", url)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, m)
+	}
+	return ms, nil
+}
+
 // checkWeights decodes a weights file (its checksum, header and tensor sizes) and checks that
 // it holds the wanted model.
 func checkWeights(raw []byte, url, want string) error {
@@ -160,9 +190,14 @@ func (w *worker) view(req protocol.Request) error {
 			}
 			vr.Input = im
 		}
+		models, err := w.viewModels(req.ID, v.Uses)
+		if err != nil {
+			return fmt.Errorf("view %s: %w", v.Name, err)
+		}
+		vr.Models = models
 		start := time.Now()
 		var g *model.Grid
-		err := model.Guard(func() (err error) {
+		err = model.Guard(func() (err error) {
 			g, err = v.Run(vr)
 			return err
 		})
