@@ -113,6 +113,27 @@ func TestLab(t *testing.T) {
 	}
 	b.noProblems(t, "leaving the lab")
 	t.Logf("three labs in %.1f s", time.Since(start).Seconds())
+
+	// 5. A pretrained 2-D flow chosen like any model draws its samples as points.
+	if exists(filepath.Join(root, "pretrained/flow2d-moons/weights.bin")) {
+		b.open(t, base+"/?model=flow2d-moons&seed=1&n=256")
+		b.finished(t, "", 60*time.Second)
+		img := b.canvasShot(t, filepath.Join(out, "flow2d-moons.png"))
+		dots := 0
+		r := img.Bounds()
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				cr, cg, cb, _ := img.At(x, y).RGBA()
+				if cr>>8 > 220 && cg>>8 > 160 && cg>>8 < 230 && cb>>8 < 140 { // plot.Scatter's dot colour
+					dots++
+				}
+			}
+		}
+		if dots < 200 {
+			t.Errorf("flow2d-moons: %d dot-coloured pixels on the canvas, want its 256 samples drawn as points", dots)
+		}
+		b.noProblems(t, "flow2d-moons")
+	}
 }
 
 // trainLab waits until the lab of family has trained steps steps and drawn frames frames.

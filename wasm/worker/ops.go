@@ -260,6 +260,9 @@ func sendGrid(id int, target, title string, g *model.Grid, start time.Time) {
 // sendStep is sendGrid for a grid streamed while it is drawn: step of steps done.
 func sendStep(id int, target, title string, g *model.Grid, start time.Time, step, steps int) {
 	img := plot.Grid(g.Images, g.Cols, 1)
+	if plot.IsPoints(g.Images) { // a 2-D model's samples: points on [-4, 4]², as the CLI draws them
+		img = plot.Scatter(g.Images.Pix, 256, 4)
+	}
 	info := &protocol.GridInfo{Target: target, Title: title, W: img.Rect.Dx(), H: img.Rect.Dy(), N: g.Images.N, Cols: g.Cols,
 		Step: step, Steps: steps}
 	post(protocol.Response{ID: id, Kind: protocol.KindGrid, Grid: info, Ms: msSince(start)}, img.Pix)
