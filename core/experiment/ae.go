@@ -158,9 +158,7 @@ func pcaErrors(train, test *data.Images, ds []int, show *data.Images) ([]float64
 func aeReport(env *Env, results []*Result, pca []float64, pcaWall, wall time.Duration) string {
 	var b strings.Builder
 	steps := results[0].Steps
-	fmt.Fprintf(&b, "# Autoencoder on grey MNIST: the bottleneck\n\n")
-	fmt.Fprintf(&b, "Command: `build/genlab experiment ae --data ../shared/datasets` (scale %g), wall time %s on the 2-core development machine, shared with other work (niced).\n\n",
-		env.Scale, wall.Round(time.Second))
+	env.header(&b, "Autoencoder on grey MNIST: the bottleneck", "ae", ", shared with other work (niced)", wall)
 	fmt.Fprintf(&b, "Every trial is the same autoencoder, MLP 784-512-256-**d**-256-512-784 with ReLU hidden layers, a linear code and sigmoid outputs, "+
 		"trained from scratch on the squared reconstruction error of grey training digits (pixels in [0, 1]) for %d minibatches of 100 "+
 		"(%.0f epochs), Adam 1e-3, seed 1. Errors are on the 10,000 test digits: *per image* is the squared error summed over the 784 pixels, "+

@@ -159,6 +159,14 @@ func (env *Env) SaveCurves(results []*Result) error {
 	return nil
 }
 
+// header starts a study's write-up: its title, then the command and wall time that produced it;
+// conditions says what else the machine was doing.
+func (env *Env) header(b *strings.Builder, title, study, conditions string, wall time.Duration) {
+	fmt.Fprintf(b, "# %s\n\n", title)
+	fmt.Fprintf(b, "Command: `genlab experiment %s --data ../shared/datasets` (scale %g), wall time %s on the 2-core development machine%s.\n\n",
+		study, env.Scale, wall.Round(time.Second), conditions)
+}
+
 // WriteReport writes a study's write-up (markdown) under Out.
 func (env *Env) WriteReport(name, text string) error {
 	return model.WriteFileAtomic(filepath.Join(env.Out, name), []byte(text))

@@ -148,10 +148,8 @@ func madeSampling(env *Env, results []*Result) (*samplingResult, error) {
 func madeReport(env *Env, trials []madeTrial, results []*Result, s *samplingResult, wall time.Duration) string {
 	var b strings.Builder
 	steps := results[0].Steps
-	fmt.Fprintf(&b, "# MADE on binarised MNIST: the report's studies, scaled down\n\n")
-	fmt.Fprintf(&b, "Command: `genlab experiment made --data ../shared/datasets` (scale %g), wall time %s on the 2-core development machine, shared with other work "+
-		"(a trial's train time below grows with the machine's load at the time).\n\n",
-		env.Scale, wall.Round(time.Second))
+	env.header(&b, "MADE on binarised MNIST: the report's studies, scaled down", "made",
+		", shared with other work (a trial's train time below grows with the machine's load at the time)", wall)
 	fmt.Fprintf(&b, "Every trial is trained from scratch for %d minibatches of 100 dynamically binarised training digits "+
 		"(≈ %.1f epochs; the report trains for hundreds with early stopping), Adam 3e-3 annealed to 5%%, seed 1, one factor "+
 		"changed at a time from the baseline: one hidden layer of %d units, one mask, raster ordering, direct input→output connection. "+

@@ -97,9 +97,7 @@ func runRealNVP(ctx context.Context, env *Env) error {
 func realnvpReport(env *Env, trials []realnvpTrial, results []*Result, wall time.Duration) string {
 	var b strings.Builder
 	steps := results[0].Steps
-	fmt.Fprintf(&b, "# RealNVP on 32x32 faces: couplings and masks, scaled down\n\n")
-	fmt.Fprintf(&b, "Command: `genlab experiment realnvp --data ../shared/datasets` (scale %g), wall time %s on the 2-core development machine.\n\n",
-		env.Scale, wall.Round(time.Second))
+	env.header(&b, "RealNVP on 32x32 faces: couplings and masks, scaled down", "realnvp", "", wall)
 	fmt.Fprintf(&b, "Every trial is trained from scratch on faces 0–13999 for %d minibatches of 64 (≈ %.1f epochs), seed 1, with "+
 		"coupling nets of %d channels (Glow's 3×3 → 1×1 → 3×3; realnvp-faces uses 64) and Adam at 1e-3 "+
 		"(realnvp-faces' schedule, which over these first steps is still ≈ 1e-3). One factor is changed at a time from the report's "+
