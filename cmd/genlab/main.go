@@ -42,7 +42,7 @@ func main() {
 			fmt.Fprintf(os.Stderr, "genlab: unknown command %q\n", os.Args[1])
 		}
 		fmt.Fprintln(os.Stderr, usage)
-		os.Exit(2)
+		os.Exit(1) // 2 is left to the Go runtime's fatal errors (scripts/resume-on-crash.sh)
 	}
 	err := run(commands[os.Args[1]], os.Args[2:])
 	if errors.Is(err, flag.ErrHelp) {
