@@ -44,6 +44,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, usage)
 		os.Exit(1) // 2 is left to the Go runtime's fatal errors (scripts/resume-on-crash.sh)
 	}
+	heapHeadroom()
 	err := run(commands[os.Args[1]], os.Args[2:])
 	if errors.Is(err, flag.ErrHelp) {
 		os.Exit(0)
