@@ -36,7 +36,7 @@ func TestAutoencoder(t *testing.T) {
 	// and 32 numbers (six small models fetched beside ae-digits' weights), one row each.
 	b.open(t, base+"/?model=ae-digits&seed=3&n=64&view=latents")
 	st = b.finished(t, "", 60*time.Second)
-	if st.View != "latents" || !strings.Contains(st.Title, "autoencoders with codes of [2 8 32]") {
+	if st.View != "latents" || !strings.Contains(st.Title, "AE codes of 2, 8, 32") {
 		t.Errorf("latents view: %+v", st)
 	}
 	shot(t, b, out, "ae-latents")

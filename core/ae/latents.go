@@ -27,8 +27,7 @@ func latentSizeFiles() []string {
 func (a *AE) latentSizesView() model.View {
 	return model.View{
 		Name: "latents",
-		Title: fmt.Sprintf("Latent size: test digits (top row), then reconstructions by autoencoders with codes of %v numbers, "+
-			"then by VAEs with %v (given the digits binarised)", latentSizes, latentSizes),
+		Title: "Latent size: test digits, then AE codes of 2, 8, 32, then VAE 2, 8, 32",
 		Needs: "test", Uses: latentSizeFiles(), Run: a.latentSizes,
 	}
 }

@@ -185,6 +185,9 @@ func (a *app) onResponse(r protocol.Response, pix []byte) {
 			a.showScore()
 		}
 	case protocol.KindGrid:
+		if r.ID == a.mainID {
+			a.stage = "" // what the picture needed first (e.g. fetching a view's models) is over
+		}
 		a.onGrid(r, pix)
 	case protocol.KindLab:
 		a.onLabFrame(r)
