@@ -168,7 +168,7 @@ func aeReport(env *Env, results []*Result, pca []float64, pcaWall, wall time.Dur
 	fmt.Fprintf(&b, "| latent d | AE error per image | AE MSE per pixel | PCA error per image | AE / PCA | train time |\n|---|---|---|---|---|---|\n")
 	for i, r := range results {
 		fmt.Fprintf(&b, "| %d | %.2f | %.4f | %.2f | %.2f | %s |\n", aeLatents[i], r.Metrics["sse_per_image"], r.Metrics["mse_per_pixel"],
-			pca[i], r.Metrics["sse_per_image"]/pca[i], r.Wall.Round(time.Second))
+			pca[i], r.Metrics["sse_per_image"]/pca[i], r.TrainTime())
 	}
 	fmt.Fprintf(&b, "\n![reconstructions](reconstructions.png)\n\n")
 	fmt.Fprintf(&b, "`reconstructions.png`: the first %d test digits (top row), then the autoencoder's reconstructions for d = %v (one row each), "+

@@ -84,8 +84,16 @@ type Result struct {
 	Trial
 	Model   model.Model
 	Metrics model.Metrics
-	Wall    time.Duration
+	Wall    time.Duration // Training time over every piece of a resumed run; < 0 when unknown.
 	Steps   int
+}
+
+// TrainTime is Wall for a table: rounded to seconds, "–" when unknown.
+func (r *Result) TrainTime() string {
+	if r.Wall < 0 {
+		return "–"
+	}
+	return r.Wall.Round(time.Second).String()
 }
 
 // Train trains (resuming if the trial's folder has a checkpoint) and evaluates one trial on the
@@ -105,22 +113,22 @@ func (env *Env) Train(ctx context.Context, t Trial) (*Result, error) {
 	}
 	steps := max(1, int(float64(t.Steps)*env.Scale))
 	out := filepath.Join(env.Out, "runs", t.Label)
-	start := time.Now()
+	clock := newTrainClock(out)
 	fmt.Fprintf(env.Log, "%s: training %s for %d steps\n", t.Label, t.Model, steps)
 	m, reached, err := train.Run(ctx, train.Options{Model: t.Model, Config: t.Config, Data: trainSet,
-		Out: out, Steps: steps, Seed: 1, Backend: env.Backend})
+		Out: out, Steps: steps, Seed: 1, Backend: env.Backend, Progress: func(train.Progress) { clock.tick() }})
+	wall := clock.stop()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", t.Label, err)
 	}
 	if reached < steps {
 		return nil, fmt.Errorf("%s: interrupted at step %d", t.Label, reached)
 	}
-	wall := time.Since(start)
 	met, err := m.Evaluate(test, t.Eval)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", t.Label, err)
 	}
-	fmt.Fprintf(env.Log, "%s: %v in %s\n", t.Label, met, wall.Round(time.Second))
+	fmt.Fprintf(env.Log, "%s: %v in %s\n", t.Label, met, (&Result{Wall: wall}).TrainTime())
 	return &Result{Trial: t, Model: m, Metrics: met, Wall: wall, Steps: steps}, nil
 }
 

@@ -159,7 +159,7 @@ func madeReport(env *Env, trials []madeTrial, results []*Result, s *samplingResu
 	for i, r := range results {
 		t := trials[i]
 		fmt.Fprintf(&b, "| %s | %s | %v | %d | %s | %v | %.2f | %.2f | %s |\n", t.factor, r.Label, t.hidden, t.masks, t.ordering, t.direct,
-			r.Metrics["nll_nats"], r.Metrics["nll_ensemble_nats"], r.Wall.Round(time.Second))
+			r.Metrics["nll_nats"], r.Metrics["nll_ensemble_nats"], r.TrainTime())
 	}
 	fmt.Fprintf(&b, "\nLoss curves: `loss-<trial>.png`. Run folders (checkpoints, loss.csv) are under `runs/` and not committed.\n\n")
 	fmt.Fprintf(&b, "## Single-mask vs ensemble sampling (%s)\n\n", s.label)

@@ -108,7 +108,7 @@ func realnvpReport(env *Env, trials []realnvpTrial, results []*Result, wall time
 	for i, r := range results {
 		t := trials[i]
 		fmt.Fprintf(&b, "| %s | %s | %d + %d | %d | %s | %s | %.3f | %s |\n", t.factor, r.Label, t.checker, t.checker, t.channel, t.mask,
-			paramCount(r.Model), r.Metrics["bpd"], r.Wall.Round(time.Second))
+			paramCount(r.Model), r.Metrics["bpd"], r.TrainTime())
 	}
 	fmt.Fprintf(&b, "\nLoss curves (training bits/dim): `loss-<trial>.png`. Samples at temperature 0.7, one row per trial in table order, "+
 		"the same z in every row: ![samples](samples.png)\n\nRun folders (checkpoints, loss.csv) are under `runs/` and not committed.\n\n")

@@ -1,0 +1,76 @@
+package experiment
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"genlab/core/model"
+	"genlab/core/train"
+)
+
+// trainClock adds up a trial's training time over the pieces of a resumed run (a crash, Ctrl-C),
+// kept in the run folder beside the checkpoint, so that the table's train time is the whole
+// run's. A run folder with a checkpoint but no time file (made before the clock existed) has an
+// unknown time.
+type trainClock struct {
+	path  string
+	prev  time.Duration // < 0: unknown
+	start time.Time
+	saved time.Time
+}
+
+const clockFile = "train-seconds.txt"
+
+func newTrainClock(out string) *trainClock {
+	c := &trainClock{path: filepath.Join(out, clockFile), start: time.Now()}
+	c.saved = c.start
+	b, err := os.ReadFile(c.path)
+	switch {
+	case err == nil:
+		s, perr := strconv.ParseFloat(strings.TrimSpace(string(b)), 64)
+		if perr != nil || s < 0 {
+			c.prev = -1
+		} else {
+			c.prev = time.Duration(s * float64(time.Second))
+		}
+	case errors.Is(err, fs.ErrNotExist):
+		if _, err := os.Stat(filepath.Join(out, train.CheckpointFile)); err == nil {
+			c.prev = -1
+		}
+	default:
+		c.prev = -1
+	}
+	return c
+}
+
+// tick saves the running total every few seconds (a crash loses at most that much).
+func (c *trainClock) tick() {
+	if time.Since(c.saved) >= 5*time.Second {
+		c.save()
+	}
+}
+
+// stop saves and returns the total.
+func (c *trainClock) stop() time.Duration {
+	c.save()
+	return c.total()
+}
+
+func (c *trainClock) total() time.Duration {
+	if c.prev < 0 {
+		return -1
+	}
+	return c.prev + time.Since(c.start)
+}
+
+func (c *trainClock) save() {
+	c.saved = time.Now()
+	if t := c.total(); t >= 0 {
+		_ = model.WriteFileAtomic(c.path, []byte(strconv.FormatFloat(t.Seconds(), 'f', 3, 64)+"\n"))
+	}
+}

@@ -1,0 +1,34 @@
+package experiment
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"genlab/core/train"
+)
+
+func TestTrainClockAddsUpResumedPieces(t *testing.T) {
+	dir := t.TempDir()
+	c := newTrainClock(dir)
+	time.Sleep(20 * time.Millisecond)
+	first := c.stop()
+	if first < 20*time.Millisecond {
+		t.Fatalf("first piece: %v", first)
+	}
+	c = newTrainClock(dir) // resumed
+	time.Sleep(20 * time.Millisecond)
+	if total := c.stop(); total < first+20*time.Millisecond {
+		t.Errorf("two pieces: total %v, want ≥ %v + 20ms", total, first)
+	}
+
+	// A run folder with a checkpoint from before the clock: the time is unknown, shown as "–".
+	old := t.TempDir()
+	if err := os.WriteFile(filepath.Join(old, train.CheckpointFile), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if w := newTrainClock(old).stop(); w >= 0 || (&Result{Wall: w}).TrainTime() != "–" {
+		t.Errorf("checkpoint without a time: %v", w)
+	}
+}
