@@ -51,14 +51,15 @@ func newTrainClock(out string) *trainClock {
 // tick saves the running total every few seconds (a crash loses at most that much).
 func (c *trainClock) tick() {
 	if time.Since(c.saved) >= 5*time.Second {
-		c.save()
+		c.save(c.total())
 	}
 }
 
 // stop saves and returns the total.
 func (c *trainClock) stop() time.Duration {
-	c.save()
-	return c.total()
+	t := c.total()
+	c.save(t)
+	return t
 }
 
 func (c *trainClock) total() time.Duration {
@@ -68,9 +69,9 @@ func (c *trainClock) total() time.Duration {
 	return c.prev + time.Since(c.start)
 }
 
-func (c *trainClock) save() {
+func (c *trainClock) save(t time.Duration) {
 	c.saved = time.Now()
-	if t := c.total(); t >= 0 {
+	if t >= 0 {
 		_ = model.WriteFileAtomic(c.path, []byte(strconv.FormatFloat(t.Seconds(), 'f', 3, 64)+"\n"))
 	}
 }
