@@ -129,6 +129,7 @@ func TestLab(t *testing.T) {
 				}
 			}
 		}
+		t.Logf("flow2d-moons: %d dot-coloured pixels on the canvas", dots)
 		if dots < 200 {
 			t.Errorf("flow2d-moons: %d dot-coloured pixels on the canvas, want its 256 samples drawn as points", dots)
 		}

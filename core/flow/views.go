@@ -12,7 +12,7 @@ func (r *RealNVP) Views() []model.View {
 	return []model.View{
 		{Name: "interpolate", Title: "Interpolation in z between pairs of test faces (ends: the faces' own reconstructions)", Needs: "test", Run: r.interpolate},
 		{Name: "morph", Title: "Morph: each row goes in z from one sampled face (T = 0.7) to another", Run: r.morph},
-		{Name: "layers", Title: "Layers: each sample takes two rows: the face, then the image after every coupling step (via the logistic), the last one z", Run: r.layerByLayer},
+		{Name: "layers", Title: "Layers: a sample, then after each coupling step, row by row, to z", Run: r.layerByLayer},
 		{Name: "temperature", Title: "Temperature: each row draws at T = 0, 0.25, 0.5, 0.75, 1 (left to right)", Run: r.temperatures},
 	}
 }

@@ -384,5 +384,8 @@ func noTrainAbout(loaded string) string {
 	if loaded == "" {
 		return "No model is loaded yet: training starts once one is"
 	}
+	if strings.HasPrefix(loaded, "flow2d-") || strings.HasPrefix(loaded, "ddpm2d-") {
+		return "2-D models train live in the 2-D lab (the selector above): pick flow or diffusion"
+	}
 	return "The page has no small version of " + loaded + " to train"
 }
