@@ -133,7 +133,7 @@ type Diffusion struct {
 	store   *gm.Store
 	epsNet  *gm.Exec // x_t, t -> ε̂ (with the averaged weights)
 	loss    *gm.Exec // x_0, ε, t, √ᾱ, √(1−ᾱ) -> per-example simple loss (averaged weights)
-	ema     []emaPair
+	ema     *model.EMA // nil when Config.EMA is 0
 	stepper *model.Stepper
 	stale   bool // Trained since the inference graphs were compiled.
 }
@@ -172,7 +172,7 @@ func New(backend compute.Backend, spec model.Spec, cfg Config, seed uint64) (*Di
 		if _, err := raw.Call(zero, model.F32([]float32{1}, 1)); err != nil {
 			return err
 		}
-		if err := d.initEMA(); err != nil {
+		if d.ema, err = model.NewEMA(d.store, cfg.EMA, ""); err != nil {
 			return err
 		}
 		return d.buildInference()
@@ -205,13 +205,13 @@ func (d *Diffusion) dataDims(n int) []int {
 func (d *Diffusion) buildInference() (err error) {
 	cfg := d.cfg
 	d.epsNet, err = gm.NewExec(d.backend, d.store, func(scope *gm.Scope, x, t *graph.Node) *graph.Node {
-		return cfg.eps(d.sampling(scope), x, t)
+		return cfg.eps(d.ema.Sampling(scope), x, t)
 	})
 	if err != nil {
 		return err
 	}
 	d.loss, err = gm.NewExec(d.backend, d.store, func(scope *gm.Scope, in []*graph.Node) *graph.Node {
-		return cfg.simpleLoss(d.sampling(scope), in[0], in[1], in[2], in[3], in[4])
+		return cfg.simpleLoss(d.ema.Sampling(scope), in[0], in[1], in[2], in[3], in[4])
 	})
 	d.stale = false
 	return err
@@ -274,7 +274,7 @@ func (d *Diffusion) TrainStep(batch *data.Images, rng *rand.Rand) (float64, erro
 	if err != nil {
 		return loss, err
 	}
-	return loss, model.Guard(d.updateEMA)
+	return loss, model.Guard(d.ema.Update)
 }
 
 // Eps runs the ε-network on n = len(x)/D examples, all at step t.

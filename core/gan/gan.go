@@ -31,6 +31,11 @@ type Config struct {
 	Width    int    `json:"width"`    // dcgan: feature maps of D's first layer (2× in its second; G mirrors); mlp: hidden units.
 	K        int    `json:"k"`        // Discriminator steps per generator step (Algorithm 1's k).
 	Loss     string `json:"loss"`     // Generator loss: "nonsaturating" (−log D(G(z))) or "saturating" (log(1 − D(G(z)))).
+	// EMA is the decay of a moving average of G's weights that sampling uses (0: sample from G's
+	// own weights). Averaging smooths the game's oscillation: the average generator draws cleaner
+	// digits than the last iterate (Yazıcı et al. 2019, "The unusual effectiveness of averaging in
+	// GAN training").
+	EMA float64 `json:"ema"`
 }
 
 // Generator losses.
@@ -41,7 +46,7 @@ const (
 
 // DigitsConfig is gan-digits: 28x28 grey, G 100 → 7x7x64 → 14x14x32 → 28x28x16 → 28x28x1,
 // D 28x28x1 → 14x14x32 → 7x7x64 → 1; ~0.2 M parameters. Small enough for a 2-core CPU.
-var DigitsConfig = Config{Arch: "dcgan", Side: 28, Channels: 1, Latent: 64, Width: 32, K: 1, Loss: NonSaturating}
+var DigitsConfig = Config{Arch: "dcgan", Side: 28, Channels: 1, Latent: 64, Width: 32, K: 1, Loss: NonSaturating, EMA: 0.999}
 
 func (c Config) validate() error {
 	switch {
@@ -55,6 +60,8 @@ func (c Config) validate() error {
 		return fmt.Errorf("gan config: mlp dim %d out of range", c.Dim)
 	case c.Latent < 1 || c.Latent > 4096 || c.Width < 1 || c.Width > 4096 || c.Classes < 0 || c.Classes > 1000:
 		return fmt.Errorf("gan config %+v out of range", c)
+	case c.EMA < 0 || c.EMA >= 1:
+		return fmt.Errorf("gan config: ema %g out of range [0, 1)", c.EMA)
 	case c.K < 1:
 		return fmt.Errorf("gan config: k %d must be ≥ 1", c.K)
 	case c.Loss != NonSaturating && c.Loss != Saturating:

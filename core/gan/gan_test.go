@@ -155,3 +155,43 @@ func TestBadConfig(t *testing.T) {
 		}
 	}
 }
+
+// The sampler reads the moving average of G: after training it differs from G's last iterate,
+// which the averages track; weights saved without averages (a run from before EMA) load with the
+// averages starting as copies of G.
+func TestGeneratorAverage(t *testing.T) {
+	cfg := Config{Arch: "mlp", Dim: 1, Latent: 2, Width: 8, K: 1, Loss: NonSaturating, EMA: 0.9}
+	m := newGAN(t, cfg)
+	rng := rand.New(rand.NewPCG(5, 5))
+	z := model.Normals(rng, 8)
+	before, _ := m.Generate(z, nil)
+	for range 20 {
+		if _, err := m.TrainStep(points(rng, 16, 2, 0.5), rng); err != nil {
+			t.Fatal(err)
+		}
+	}
+	avg, _ := m.Generate(z, nil)
+	if slices.Equal(avg.Pix, before.Pix) {
+		t.Fatal("the averaged generator did not move with training")
+	}
+	// Weights without the averages, as saved by a GAN that did not average.
+	raw := newGAN(t, Config{Arch: "mlp", Dim: 1, Latent: 2, Width: 8, K: 1, Loss: NonSaturating})
+	b, err := model.Encode(model.Header{Model: "gan-digits", Config: []byte(`{"arch":"mlp","dim":1,"latent":2,"width":8,"k":1,"loss":"nonsaturating"}`)}, raw.Store(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := model.Decode(b, "w")
+	if err != nil {
+		t.Fatal(err)
+	}
+	be, _ := model.NewBackend("go")
+	loaded, err := model.FromWeights(be, w, "gan-digits", "w") // gan-digits' defaults average (ema 0.999)
+	if err != nil {
+		t.Fatalf("weights without averages: %v", err)
+	}
+	got, _ := loaded.(*GAN).Generate(z, nil)
+	want, _ := raw.Generate(z, nil)
+	if loaded.(*GAN).ema == nil || !slices.Equal(got.Pix, want.Pix) {
+		t.Errorf("averages should start as G's weights: averaging %v, same samples %v", loaded.(*GAN).ema != nil, slices.Equal(got.Pix, want.Pix))
+	}
+}

@@ -20,7 +20,7 @@ func init() {
 	digits := DigitsConfig
 	cond := DigitsConfig
 	cond.Classes = 10
-	faces := Config{Arch: "dcgan", Side: 32, Channels: 3, Latent: 100, Width: 64, K: 1, Loss: NonSaturating}
+	faces := Config{Arch: "dcgan", Side: 32, Channels: 3, Latent: 100, Width: 64, K: 1, Loss: NonSaturating, EMA: 0.999}
 	for _, r := range []struct {
 		spec model.Spec
 		cfg  Config
@@ -47,6 +47,7 @@ type GAN struct {
 	discriminate *gm.Exec // x [, onehot] -> D(x) probability
 	stale        bool     // Trained since the inference graphs were compiled.
 
+	ema   *model.EMA     // The moving average of G's weights that sampling reads (nil: none).
 	dStep *model.Stepper // Adam on the "discriminator" variables only.
 	gStep *model.Stepper // Adam on the "generator" variables only.
 
@@ -82,8 +83,14 @@ func New(backend compute.Backend, spec model.Spec, cfg Config, seed uint64) (*GA
 		if err != nil {
 			return err
 		}
-		_, err = m.Discriminate(x.Pix, []int{0})
-		return err
+		if _, err = m.Discriminate(x.Pix, []int{0}); err != nil {
+			return err
+		}
+		// Then G's moving average, and the sampling graph again, now reading it.
+		if m.ema, err = model.NewEMA(m.store, cfg.EMA, "/generator/"); err != nil {
+			return err
+		}
+		return m.buildInference()
 	})
 	if err != nil {
 		return nil, err
@@ -120,9 +127,9 @@ func (m *GAN) Classes() int     { return m.cfg.Classes }
 // buildInference compiles the inference graphs. GoMLX (v0.28) freezes the variable values a
 // graph first ran with, so after training they are rebuilt (see fresh).
 func (m *GAN) buildInference() (err error) {
-	cfg := m.cfg
+	cfg, ema := m.cfg, m.ema
 	m.generate, err = gm.NewExec(m.backend, m.store, func(scope *gm.Scope, in []*graph.Node) *graph.Node {
-		return cfg.generate(scope, in[0], optional(in, 1))
+		return cfg.generate(ema.Sampling(scope), in[0], optional(in, 1))
 	})
 	if err != nil {
 		return err
@@ -222,6 +229,9 @@ func (m *GAN) TrainStep(batch *data.Images, rng *rand.Rand) (float64, error) {
 	gLoss, err := m.gStep.Step(args(z, onehot)...)
 	if err != nil {
 		return 0, fmt.Errorf("generator step: %w", err)
+	}
+	if err := model.Guard(m.ema.Update); err != nil {
+		return 0, err
 	}
 	m.gLosses = append(m.gLosses, gLoss)
 	return loss, nil

@@ -9,6 +9,7 @@ import (
 	"hash/crc32"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
@@ -145,13 +146,22 @@ func Decode(b []byte, name string) (*Weights, error) {
 
 // Apply copies the weights into a freshly built model's store. Every variable the model has must
 // be present with the same shape; extra variables (optimizer state, global step) are created as
-// non-trainable so that training resumes exactly.
+// non-trainable so that training resumes exactly. One exception: a moving average (EMA) the
+// weights lack starts as a copy of its variable, so that a run saved before its model averaged
+// continues with averaging.
 func (w *Weights) Apply(store *gm.Store, name string) error {
 	for v := range store.IterVariables() {
 		if !v.Trainable {
 			continue
 		}
 		t, ok := w.Tensors[v.Path()]
+		if raw, isAvg := strings.CutPrefix(v.Path(), "/"+EMAScope); !ok && isAvg {
+			if t, ok = w.Tensors[raw]; ok {
+				if err := v.SetValue(t); err != nil {
+					return err
+				}
+			}
+		}
 		if !ok {
 			return fmt.Errorf("%s: weights lack variable %s %s (built for another configuration?)", name, v.Path(), v.Shape())
 		}
