@@ -26,7 +26,7 @@ func latentSizeFiles() []string {
 
 func (a *AE) latentSizesView() model.View {
 	return model.View{
-		Name: "latents",
+		Name:  "latents",
 		Title: "Latent size: test digits, then AE codes of 2, 8, 32, then VAE 2, 8, 32",
 		Needs: "test", Uses: latentSizeFiles(), Run: a.latentSizes,
 	}

@@ -131,8 +131,8 @@ type Diffusion struct {
 	sched   *Schedule
 	backend compute.Backend
 	store   *gm.Store
-	epsNet  *gm.Exec // x_t, t -> ε̂ (with the averaged weights)
-	loss    *gm.Exec // x_0, ε, t, √ᾱ, √(1−ᾱ) -> per-example simple loss (averaged weights)
+	epsNet  *gm.Exec   // x_t, t -> ε̂ (with the averaged weights)
+	loss    *gm.Exec   // x_0, ε, t, √ᾱ, √(1−ᾱ) -> per-example simple loss (averaged weights)
 	ema     *model.EMA // nil when Config.EMA is 0
 	stepper *model.Stepper
 	stale   bool // Trained since the inference graphs were compiled.

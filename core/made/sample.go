@@ -179,7 +179,7 @@ type job struct {
 	masks    []int        // Mask sets; with several, their conditionals are averaged at each step.
 	known    *data.Images // Inpainting: images whose first nKnown pixels (in the ordering) are kept.
 	nKnown   int
-	every    int // Call progress after every `every` steps (0: never).
+	every    int                                        // Call progress after every `every` steps (0: never).
 	progress func(step int, partial *data.Images) error // A non-nil error stops sampling: returned.
 	naive    bool
 }
