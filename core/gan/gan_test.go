@@ -194,4 +194,12 @@ func TestGeneratorAverage(t *testing.T) {
 	if loaded.(*GAN).ema == nil || !slices.Equal(got.Pix, want.Pix) {
 		t.Errorf("averages should start as G's weights: averaging %v, same samples %v", loaded.(*GAN).ema != nil, slices.Equal(got.Pix, want.Pix))
 	}
+	for range 4 { // and training goes on, averaging
+		if _, err := loaded.TrainStep(points(rng, 16, 2, 0.5), rng); err != nil {
+			t.Fatalf("training the loaded GAN: %v", err)
+		}
+	}
+	if after, _ := loaded.(*GAN).Generate(z, nil); slices.Equal(after.Pix, got.Pix) {
+		t.Error("the loaded GAN's average did not move with training")
+	}
 }

@@ -157,7 +157,11 @@ func (w *Weights) Apply(store *gm.Store, name string) error {
 		t, ok := w.Tensors[v.Path()]
 		if raw, isAvg := strings.CutPrefix(v.Path(), "/"+EMAScope); !ok && isAvg {
 			if t, ok = w.Tensors[raw]; ok {
-				if err := v.SetValue(t); err != nil {
+				avg, err := t.LocalClone() // its own copy: the raw variable gets t itself
+				if err != nil {
+					return err
+				}
+				if err := v.SetValue(avg); err != nil {
 					return err
 				}
 			}
