@@ -163,16 +163,7 @@ func TestLatentSizesView(t *testing.T) {
 func TestSaveLoadRoundTrip(t *testing.T) {
 	a := tiny(t)
 	modeltest.Train(t, a, modeltest.TwoPatterns(), model.Rand(1), 20)
-	b, err := model.Encode(model.Header{Model: "ae-digits", Config: []byte(tinyConfig)}, a.Store(), false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := model.Decode(b, "w")
-	if err != nil {
-		t.Fatal(err)
-	}
-	be, _ := model.NewBackend("go")
-	m2, err := model.FromWeights(be, w, "ae-digits", "w")
+	m2, err := modeltest.Reload(t, a.Store(), "ae-digits", []byte(tinyConfig))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,8 +180,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	if e1["sse_per_image"] != e2["sse_per_image"] {
 		t.Fatalf("reloaded model reconstructs differently: %v vs %v", e1, e2)
 	}
-	w.Config = []byte(`{"dim":16,"hidden":[32],"latent":8}`)
-	if _, err := model.FromWeights(be, w, "ae-digits", "w"); err == nil {
+	if _, err := modeltest.Reload(t, a.Store(), "ae-digits", []byte(`{"dim":16,"hidden":[32],"latent":8}`)); err == nil {
 		t.Fatal("weights of another latent size accepted")
 	}
 }

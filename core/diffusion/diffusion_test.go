@@ -12,6 +12,7 @@ import (
 
 	"genlab/core/data"
 	"genlab/core/model"
+	"genlab/core/model/modeltest"
 )
 
 func newModel(t testing.TB, name string, cfg Config, seed uint64) *Diffusion {
@@ -320,16 +321,7 @@ func TestUNetModel(t *testing.T) {
 	}
 
 	// Weights round trip: the reloaded model samples the same images.
-	w, err := model.Encode(model.Header{Model: "ddpm-digits", Config: mustJSON(t, tinyUNet)}, d.Store(), false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec, err := model.Decode(w, "w")
-	if err != nil {
-		t.Fatal(err)
-	}
-	be, _ := model.NewBackend("go")
-	m2, err := model.FromWeights(be, dec, "ddpm-digits", "w")
+	m2, err := modeltest.Reload(t, d.Store(), "ddpm-digits", mustJSON(t, tinyUNet))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -343,6 +335,7 @@ func TestUNetModel(t *testing.T) {
 		}
 	}
 
+	be, _ := model.NewBackend("go")
 	for _, bad := range []string{`{"net":"cnn"}`, `{"h":7,"w":7,"patch":1}`, `{"patch":3}`, `{"ema":1}`, `{"T":0}`,
 		`{"schedule":"quadratic"}`, `{"sampleSteps":5000}`, `{"channels":[]}`, `{"timeDim":7}`, `{"net":"mlp"`} {
 		if _, err := model.New(be, "ddpm-digits", []byte(bad), 1); err == nil {

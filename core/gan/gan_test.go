@@ -11,6 +11,7 @@ import (
 
 	"genlab/core/data"
 	"genlab/core/model"
+	"genlab/core/model/modeltest"
 )
 
 func newGAN(t *testing.T, cfg Config) *GAN {
@@ -176,16 +177,7 @@ func TestGeneratorAverage(t *testing.T) {
 	}
 	// Weights without the averages, as saved by a GAN that did not average.
 	raw := newGAN(t, Config{Arch: "mlp", Dim: 1, Latent: 2, Width: 8, K: 1, Loss: NonSaturating})
-	b, err := model.Encode(model.Header{Model: "gan-digits", Config: []byte(`{"arch":"mlp","dim":1,"latent":2,"width":8,"k":1,"loss":"nonsaturating"}`)}, raw.Store(), false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := model.Decode(b, "w")
-	if err != nil {
-		t.Fatal(err)
-	}
-	be, _ := model.NewBackend("go")
-	loaded, err := model.FromWeights(be, w, "gan-digits", "w") // gan-digits' defaults average (ema 0.999)
+	loaded, err := modeltest.Reload(t, raw.Store(), "gan-digits", []byte(`{"arch":"mlp","dim":1,"latent":2,"width":8,"k":1,"loss":"nonsaturating"}`))
 	if err != nil {
 		t.Fatalf("weights without averages: %v", err)
 	}

@@ -88,16 +88,7 @@ func TestTrainingLowersLossAndBoundsHold(t *testing.T) {
 
 func TestWeightsRoundTripAndMismatch(t *testing.T) {
 	m := backend(t)
-	b, err := model.Encode(model.Header{Model: "vae-digits", Config: []byte(`{"dim":16,"hidden":[32],"latent":4}`)}, m.Store(), false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := model.Decode(b, "w")
-	if err != nil {
-		t.Fatal(err)
-	}
-	be, _ := model.NewBackend("go")
-	m2, err := model.FromWeights(be, w, "vae-digits", "w")
+	m2, err := modeltest.Reload(t, m.Store(), "vae-digits", []byte(`{"dim":16,"hidden":[32],"latent":4}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,8 +100,7 @@ func TestWeightsRoundTripAndMismatch(t *testing.T) {
 		}
 	}
 	// Weights of another architecture must be refused with a message naming the variable.
-	w.Config = []byte(`{"dim":16,"hidden":[64],"latent":4}`)
-	if _, err := model.FromWeights(be, w, "vae-digits", "w"); err == nil {
+	if _, err := modeltest.Reload(t, m.Store(), "vae-digits", []byte(`{"dim":16,"hidden":[64],"latent":4}`)); err == nil {
 		t.Fatal("mismatched weights accepted")
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	gm "github.com/gomlx/gomlx/ml/model"
+
 	"genlab/core/data"
 	"genlab/core/model"
 )
@@ -36,4 +38,23 @@ func Train(t testing.TB, m model.Model, x *data.Images, rng *rand.Rand, steps in
 		}
 	}
 	return first, last
+}
+
+// Reload saves a store's weights as name with config (JSON) and loads them back into a fresh
+// model on the Go backend, as the CLI and the page do with weights.bin.
+func Reload(t testing.TB, store *gm.Store, name string, config []byte) (model.Model, error) {
+	t.Helper()
+	b, err := model.Encode(model.Header{Model: name, Config: config}, store, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := model.Decode(b, "w")
+	if err != nil {
+		t.Fatal(err)
+	}
+	be, err := model.NewBackend("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return model.FromWeights(be, w, name, "w")
 }
