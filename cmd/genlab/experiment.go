@@ -25,6 +25,7 @@ func cmdExperiment(args []string) error {
 	out := fs.String("out", "", "output folder (default docs/experiments/STUDY)")
 	scale := fs.Float64("scale", 1, "multiply every training length (e.g. 0.1 for a quick look)")
 	backendName := fs.String("backend", "go", "compute backend")
+	only := fs.String("only", "", "train just these trials (comma-separated labels; realnvp) and write no report, e.g. to use a second core")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -41,7 +42,14 @@ func cmdExperiment(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	start := time.Now()
-	err = experiment.Run(ctx, name, &experiment.Env{DataDir: *dataDir, Out: *out, Backend: backend, Log: os.Stderr, Scale: *scale})
+	env := &experiment.Env{DataDir: *dataDir, Out: *out, Backend: backend, Log: os.Stderr, Scale: *scale}
+	if *only != "" {
+		env.Only = map[string]bool{}
+		for _, l := range strings.Split(*only, ",") {
+			env.Only[strings.TrimSpace(l)] = true
+		}
+	}
+	err = experiment.Run(ctx, name, env)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ package experiment
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -51,9 +52,16 @@ type Env struct {
 	Backend compute.Backend
 	Log     io.Writer
 	Scale   float64 // Multiplies every training length (0.1 for a quick look).
+	// Only, when set, names the trials (by label) to train, e.g. to spread a study over two
+	// processes: those trials are trained and nothing else is done. A later run without Only
+	// finds them trained (resuming is instant), evaluates everything and writes the report.
+	Only map[string]bool
 
 	data map[string]*data.Images
 }
+
+// errSkipped is Train's answer for a trial Env.Only leaves out; Run counts it as success.
+var errSkipped = errors.New("trial left out by --only")
 
 // Run runs a study by name.
 func Run(ctx context.Context, name string, env *Env) error {
@@ -67,7 +75,11 @@ func Run(ctx context.Context, name string, env *Env) error {
 	if err := os.MkdirAll(env.Out, 0o755); err != nil {
 		return err
 	}
-	return s.Run(ctx, env)
+	err := s.Run(ctx, env)
+	if errors.Is(err, errSkipped) {
+		return nil
+	}
+	return err
 }
 
 // Trial is one configuration of a study.
@@ -99,6 +111,9 @@ func (r *Result) TrainTime() string {
 // Train trains (resuming if the trial's folder has a checkpoint) and evaluates one trial on the
 // test split, writing loss.csv/loss.png under Out/runs/<label>/.
 func (env *Env) Train(ctx context.Context, t Trial) (*Result, error) {
+	if env.Only != nil && !env.Only[t.Label] {
+		return nil, errSkipped
+	}
 	spec, err := model.Lookup(t.Model)
 	if err != nil {
 		return nil, err
