@@ -53,6 +53,10 @@ func cmdExperiment(args []string) error {
 	if err != nil {
 		return err
 	}
+	if env.Only != nil {
+		fmt.Printf("experiment %s: trained %s in %s (run it without --only for the report)\n", name, *only, time.Since(start).Round(time.Second))
+		return nil
+	}
 	fmt.Printf("experiment %s done in %s: %s\n", name, time.Since(start).Round(time.Second), filepath.Join(*out, "README.md"))
 	return nil
 }

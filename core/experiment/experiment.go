@@ -130,7 +130,17 @@ func (env *Env) Train(ctx context.Context, t Trial) (*Result, error) {
 	out := filepath.Join(env.Out, "runs", t.Label)
 	clock := newTrainClock(out)
 	fmt.Fprintf(env.Log, "%s: training %s for %d steps\n", t.Label, t.Model, steps)
-	m, reached, err := train.Run(ctx, train.Options{Model: t.Model, Config: t.Config, Data: trainSet,
+	// A run folder committed without its checkpoint (run folders are not committed as a rule, but
+	// a study left half done between sessions keeps its trials' weights) continues from its
+	// weights: a finished trial is then only loaded, an unfinished one goes on with fresh Adam
+	// moments.
+	var from string
+	if _, err := os.Stat(filepath.Join(out, train.CheckpointFile)); err != nil {
+		if _, err := os.Stat(filepath.Join(out, train.WeightsFile)); err == nil {
+			from = filepath.Join(out, train.WeightsFile)
+		}
+	}
+	m, reached, err := train.Run(ctx, train.Options{Model: t.Model, Config: t.Config, Data: trainSet, From: from,
 		Out: out, Steps: steps, Seed: 1, Backend: env.Backend, Progress: func(train.Progress) { clock.tick() }})
 	wall := clock.stop()
 	if err != nil {
