@@ -15,8 +15,8 @@ import (
 
 // trainClock adds up a trial's training time over the pieces of a resumed run (a crash, Ctrl-C),
 // kept in the run folder beside the checkpoint, so that the table's train time is the whole
-// run's. A run folder with a checkpoint but no time file (made before the clock existed) has an
-// unknown time.
+// run's. A run folder with a checkpoint or weights but no time file (made before the clock
+// existed) has an unknown time.
 type trainClock struct {
 	path  string
 	prev  time.Duration // < 0: unknown
@@ -38,9 +38,11 @@ func newTrainClock(out string) *trainClock {
 		} else {
 			c.prev = time.Duration(s * float64(time.Second))
 		}
-	case errors.Is(err, fs.ErrNotExist):
-		if _, err := os.Stat(filepath.Join(out, train.CheckpointFile)); err == nil {
-			c.prev = -1
+	case errors.Is(err, fs.ErrNotExist): // trained before by something that kept no time?
+		for _, f := range []string{train.CheckpointFile, train.WeightsFile} {
+			if _, err := os.Stat(filepath.Join(out, f)); err == nil {
+				c.prev = -1
+			}
 		}
 	default:
 		c.prev = -1
