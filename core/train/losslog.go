@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
+
+	"genlab/core/model"
 )
 
 // lossLog appends "step,loss" rows to a CSV. On resume it first drops rows after the checkpoint's
@@ -16,21 +19,24 @@ type lossLog struct {
 }
 
 func openLossLog(path string, step int) (*lossLog, error) {
+	// The kept rows are rewritten atomically before anything is appended: a crash right after a
+	// resume must not leave the log truncated (it once lost a run's first 142 rows that way).
 	rows, _ := ReadLossCSV(path)
-	f, err := os.Create(path)
+	var b strings.Builder
+	b.WriteString("step,loss\n")
+	for _, r := range rows {
+		if r.Step <= step {
+			fmt.Fprintf(&b, "%d,%.6g\n", r.Step, r.Loss)
+		}
+	}
+	if err := model.WriteFileAtomic(path, []byte(b.String())); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
 		return nil, err
 	}
-	l := &lossLog{f: f, w: bufio.NewWriter(f)}
-	fmt.Fprintln(l.w, "step,loss")
-	for _, r := range rows {
-		if r.Step <= step {
-			if err := l.Add(r.Step, r.Loss); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return l, nil
+	return &lossLog{f: f, w: bufio.NewWriter(f)}, nil
 }
 
 func (l *lossLog) Add(step int, loss float64) error {

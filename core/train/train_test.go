@@ -172,3 +172,22 @@ func TestFromWeightsContinuesTheStepCount(t *testing.T) {
 		t.Fatal("a missing --from file was not reported")
 	}
 }
+
+// Resuming rewrites the loss log's kept rows at once: a crash before the next checkpoint must not
+// leave it truncated.
+func TestLossLogKeepsRowsAcrossACrashAfterResume(t *testing.T) {
+	path := filepath.Join(t.TempDir(), LossCSV)
+	if err := os.WriteFile(path, []byte("step,loss\n1,5\n2,4\n3,3\n4,2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := openLossLog(path, 3) // resumed at step 3; the process then dies without a Sync
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = l.Add(4, 2.5)
+	rows, err := ReadLossCSV(path)
+	if err != nil || len(rows) != 3 || rows[2].Step != 3 {
+		t.Fatalf("after the resume, before any sync, the log holds %+v (%v); want steps 1–3", rows, err)
+	}
+	l.Close()
+}
