@@ -22,6 +22,9 @@ type trainClock struct {
 	prev  time.Duration // < 0: unknown
 	start time.Time
 	saved time.Time
+	// trained is set by the first tick (one per step): a finished trial that is only loaded
+	// and evaluated adds no time.
+	trained bool
 }
 
 const clockFile = "train-seconds.txt"
@@ -52,6 +55,7 @@ func newTrainClock(out string) *trainClock {
 
 // tick saves the running total every few seconds (a crash loses at most that much).
 func (c *trainClock) tick() {
+	c.trained = true
 	if time.Since(c.saved) >= 5*time.Second {
 		c.save(c.total())
 	}
@@ -65,8 +69,8 @@ func (c *trainClock) stop() time.Duration {
 }
 
 func (c *trainClock) total() time.Duration {
-	if c.prev < 0 {
-		return -1
+	if c.prev < 0 || !c.trained {
+		return c.prev
 	}
 	return c.prev + time.Since(c.start)
 }

@@ -12,15 +12,24 @@ import (
 func TestTrainClockAddsUpResumedPieces(t *testing.T) {
 	dir := t.TempDir()
 	c := newTrainClock(dir)
+	c.tick()
 	time.Sleep(20 * time.Millisecond)
 	first := c.stop()
 	if first < 20*time.Millisecond {
 		t.Fatalf("first piece: %v", first)
 	}
 	c = newTrainClock(dir) // resumed
+	c.tick()
 	time.Sleep(20 * time.Millisecond)
-	if total := c.stop(); total < first+19*time.Millisecond { // the file keeps milliseconds
+	total := c.stop()
+	if total < first+19*time.Millisecond { // the file keeps milliseconds
 		t.Errorf("two pieces: total %v, want ≥ %v + 19ms", total, first)
+	}
+	// A finished trial loaded again (no step trained) adds nothing.
+	c = newTrainClock(dir)
+	time.Sleep(20 * time.Millisecond)
+	if again := c.stop(); again.Milliseconds() != total.Milliseconds() {
+		t.Errorf("loaded without training: %v, was %v", again, total)
 	}
 
 	// A run folder with a checkpoint from before the clock: the time is unknown, shown as "–".
