@@ -97,9 +97,9 @@ func TestLearnsGaussian(t *testing.T) {
 	}
 }
 
-// A tiny conditional DCGAN: shapes, ranges, views and evaluation, and clear errors on bad input.
+// A tiny conditional DCGAN with pixel norm (as cgan-digits): shapes, ranges, views and evaluation, and clear errors on bad input.
 func TestConditionalDCGAN(t *testing.T) {
-	m := newGAN(t, Config{Arch: "dcgan", Side: 8, Channels: 1, Latent: 4, Classes: 3, Width: 4, K: 2, Loss: NonSaturating})
+	m := newGAN(t, Config{Arch: "dcgan", Side: 8, Channels: 1, Latent: 4, Classes: 3, Width: 4, K: 2, Loss: NonSaturating, Norm: "pixel"})
 	rng := rand.New(rand.NewPCG(3, 3))
 	x := &data.Images{N: 6, H: 8, W: 8, C: 1, Pix: make([]float32, 6*64), Labels: []uint8{0, 1, 2, 0, 1, 2}}
 	for i := range x.Pix {

@@ -19,8 +19,8 @@ import (
 func init() {
 	digits := DigitsConfig
 	cond := DigitsConfig
-	cond.Classes = 10
-	faces := Config{Arch: "dcgan", Side: 32, Channels: 3, Latent: 100, Width: 64, K: 1, Loss: NonSaturating, EMA: 0.999}
+	cond.Classes, cond.Norm = 10, "pixel"
+	faces := Config{Arch: "dcgan", Side: 32, Channels: 3, Latent: 100, Width: 64, K: 1, Loss: NonSaturating, EMA: 0.999, Norm: "pixel"}
 	for _, r := range []struct {
 		spec model.Spec
 		cfg  Config

@@ -198,3 +198,19 @@ func TestStridedConv2DGradientOnONNX(t *testing.T) {
 		}
 	}
 }
+
+// PixelNorm leaves every position's feature vector with a root mean square of 1, whatever its
+// scale, and keeps its direction.
+func TestPixelNorm(t *testing.T) {
+	b := goBackend(t)
+	xs := []float32{3, 4, 0, 0, 300, -400, 0.1, 0}
+	y := tensors.MustCopyFlatData[float32](gm.MustExecOnce(b, gm.NewStore(), func(_ *gm.Scope, x *graph.Node) *graph.Node {
+		return PixelNorm(x)
+	}, model.F32(xs, 2, 2, 2)))
+	want := []float32{0.6, 0.8, 0, 0, 0.6, -0.8, 1, 0}
+	for i := range want {
+		if math.Abs(float64(y[i]-want[i]*float32(math.Sqrt2))) > 1e-3 {
+			t.Fatalf("PixelNorm(%v) = %v, want √2·%v", xs, y, want)
+		}
+	}
+}
