@@ -5,6 +5,7 @@ package diffusion
 import (
 	"encoding/json"
 	"os"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -20,7 +21,8 @@ func cpuTime() time.Duration {
 }
 
 // TestStepTime measures training and sampling speed of a config (DIFFUSION_BENCH=<config JSON>
-// or "digits"), in wall and CPU time (the machine is shared); skipped unless asked for.
+// or "digits"), in wall and CPU time (the machine is shared), over DIFFUSION_BENCH_N steps
+// (default 3); skipped unless asked for.
 func TestStepTime(t *testing.T) {
 	arg := os.Getenv("DIFFUSION_BENCH")
 	if arg == "" {
@@ -48,7 +50,10 @@ func TestStepTime(t *testing.T) {
 	if _, err := d.TrainStep(x, rng); err != nil {
 		t.Fatal(err)
 	}
-	const n = 3
+	n := time.Duration(3)
+	if v, err := strconv.Atoi(os.Getenv("DIFFUSION_BENCH_N")); err == nil && v > 0 {
+		n = time.Duration(v) // more steps: steadier figures, and a profile worth reading
+	}
 	start, cpu := time.Now(), cpuTime()
 	for range n {
 		if _, err := d.TrainStep(x, rng); err != nil {

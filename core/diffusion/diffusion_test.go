@@ -352,3 +352,35 @@ func mustJSON(t *testing.T, v any) []byte {
 	}
 	return b
 }
+
+// GroupNorm (at its initial γ = 1, β = 0) leaves every example's group of channels with mean 0
+// and variance 1, whatever the input's offset and scale.
+func TestGroupNormNormalises(t *testing.T) {
+	b, err := model.NewBackend("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n, hw, ch, groups = 2, 9, 6, 3
+	xv := model.Normals(model.Rand(5), n*hw*ch)
+	for i := range xv {
+		xv[i] = 3 + 2*xv[i]*float32(1+i%ch) // offset 3, a scale per channel
+	}
+	y := tensors.MustCopyFlatData[float32](gm.MustExecOnce(b, gm.NewStore(), func(scope *gm.Scope, x *graph.Node) *graph.Node {
+		return groupNorm(scope.In("gn"), x, groups)
+	}, model.F32(xv, n, 3, 3, ch)))
+	for e := range n {
+		for g := range groups {
+			var s, s2 float64
+			for p := range hw {
+				for c := g * ch / groups; c < (g+1)*ch/groups; c++ {
+					v := float64(y[(e*hw+p)*ch+c])
+					s, s2 = s+v, s2+v*v
+				}
+			}
+			m := float64(hw * ch / groups)
+			if mean, variance := s/m, s2/m-(s/m)*(s/m); math.Abs(mean) > 1e-4 || math.Abs(variance-1) > 1e-3 {
+				t.Errorf("example %d group %d: mean %g variance %g", e, g, mean, variance)
+			}
+		}
+	}
+}

@@ -123,7 +123,11 @@ func (c Config) resBlock(scope *gm.Scope, x, temb *Node, cout int) *Node {
 }
 
 // groupNorm normalises x [B, H, W, C] over (H, W, C/groups) per group (Wu & He 2018), with a
-// learned per-channel scale and shift.
+// learned per-channel scale and shift. It is computed as x·a + b with a, b per example and
+// channel, each broadcast once to x's shape: the Go backend runs same-shape arithmetic in SIMD
+// but a general broadcast (x − mean[B,1,1,G,1]) element by element, which made GroupNorm ~17% of
+// a training step. The variance is E[x²] − E[x]² (clamped at 0): activations here are O(1), far
+// from where float32's cancellation would matter.
 func groupNorm(scope *gm.Scope, x *Node, groups int) *Node {
 	d := x.Shape().Dimensions
 	b, h, w, ch := d[0], d[1], d[2], d[3]
@@ -131,18 +135,27 @@ func groupNorm(scope *gm.Scope, x *Node, groups int) *Node {
 	for ch%g != 0 {
 		g--
 	}
-	xg := graph.Reshape(x, b, h, w, g, ch/g)
-	mean := graph.ReduceAndKeep(xg, graph.ReduceMean, 1, 2, 4)
-	xc := graph.Sub(xg, mean)
-	variance := graph.ReduceAndKeep(graph.Square(xc), graph.ReduceMean, 1, 2, 4)
-	xn := graph.Reshape(graph.Div(xc, graph.Sqrt(graph.AddScalar(variance, 1e-5))), b, h, w, ch)
+	xg := graph.Reshape(x, b, h*w, g, ch/g)
+	mean := graph.ReduceMean(xg, 1, 3)                                                  // [B, G]
+	variance := graph.Sub(graph.ReduceMean(graph.Square(xg), 1, 3), graph.Square(mean)) // [B, G]
+	variance = graph.Max(variance, graph.ZerosLike(variance))
+	rstd := graph.Inverse(graph.Sqrt(graph.AddScalar(variance, 1e-5)))
 	ones := make([]float32, ch)
 	for i := range ones {
 		ones[i] = 1
 	}
 	gamma := scope.VariableWithValue("gamma", tensors.FromFlatDataAndDimensions(ones, ch)).NodeValue(x.Graph())
 	beta := scope.VariableWithShape("beta", shapes.Make(x.DType(), ch)).NodeValue(x.Graph())
-	return graph.Add(graph.Mul(xn, graph.Reshape(gamma, 1, 1, 1, ch)), graph.Reshape(beta, 1, 1, 1, ch))
+	// a = γ·rstd, b = β − mean·a, per example and channel.
+	perChannel := func(v *Node) *Node { // [B, G] → [B, G, C/G]
+		return graph.BroadcastToDims(graph.Reshape(v, b, g, 1), b, g, ch/g)
+	}
+	a := graph.Mul(perChannel(rstd), graph.Reshape(gamma, 1, g, ch/g))
+	shift := graph.Sub(graph.Reshape(beta, 1, g, ch/g), graph.Mul(perChannel(mean), a))
+	full := func(v *Node) *Node { // [B, G, C/G] → x's shape
+		return graph.BroadcastToDims(graph.Reshape(v, b, 1, 1, ch), b, h, w, ch)
+	}
+	return graph.Add(graph.Mul(x, full(a)), full(shift))
 }
 
 // simpleLoss is the per-example "simple" objective of Ho et al. (2020, eq. 14):

@@ -84,29 +84,48 @@ func convIm2col(x, w *Node, stride int) *Node {
 			views = append(views, graph.Reshape(v, b*ho*wo, cin))
 		}
 	}
+	if stride == 1 && k > 1 {
+		return convTaps(x, views, w)
+	}
 	patches := concat(views)
 	wm := graph.Reshape(w, k*k*cin, cout)
-	if stride != 1 || k == 1 { // (a 1×1 kernel has one view: no concatenation to hook into)
-		return graph.Reshape(matmul(patches, wm, nil), b, ho, wo, cout)
+	return graph.Reshape(matmul(patches, wm, nil), b, ho, wo, cout)
+}
+
+// convTaps is a stride-1 convolution as a sum over the kernel's taps of view × W[dy, dx]: nine
+// matmuls with K = Cin instead of one with K = 9·Cin, so the views are never concatenated. The Go
+// backend copies a concatenation on the channel axis one pixel's Cin floats at a time, which took
+// as long as the matmul; the sum of nine [N, Cout] products runs in SIMD (conv fwd+bwd measured
+// in docs/performance.md).
+//
+// The input gradient is itself a convolution: of the output gradient with the kernel flipped in
+// space and transposed in channels, sent through the centre view (x itself); the other views get
+// none (nil), where scattering it back would cost 8 pads and 8 sums. The weight gradients share
+// one transpose of the output gradient (see matmul).
+func convTaps(x *Node, views []*Node, w *Node) *Node {
+	dims := x.Shape().Dimensions
+	b, h, wd, cin := dims[0], dims[1], dims[2], dims[3]
+	k, cout := w.Shape().Dimensions[0], w.Shape().Dimensions[3]
+	centre := (k - 1) / 2 * (k + 1)
+	shared := &transposed{}
+	var y *Node
+	for i, v := range views {
+		wt := graph.Reshape(graph.Slice(w, graph.AxisElem(i/k), graph.AxisElem(i%k)), cin, cout)
+		gradA := func(*Node) *Node { return nil }
+		if i == centre {
+			gradA = func(dy *Node) *Node {
+				flipped := graph.Transpose(graph.Reverse(w, 0, 1), 2, 3) // [k, k, Cout, Cin]
+				return graph.Reshape(convIm2col(graph.Reshape(dy, b, h, wd, cout), flipped, 1), b*h*wd, cin)
+			}
+		}
+		t := matmulShared(v, wt, gradA, shared)
+		if y == nil {
+			y = t
+		} else {
+			y = graph.Add(y, t)
+		}
 	}
-	// At stride 1 the input gradient is itself a convolution: of the output gradient with the
-	// kernel flipped in space and transposed in channels. That costs one more im2col, where
-	// scattering the patch gradients back would cost 8 crops, 8 zero-padded copies and 8 sums.
-	// The matmul hands its output gradient over, and the concatenation's gradient sends the
-	// whole input gradient through the centre view (x itself).
-	var dy *Node
-	y := matmul(patches, wm, func(v *Node) *Node {
-		dy = v
-		return patches // a placeholder of the right shape: the gradient below ignores it
-	})
-	withVJP(patches, func(_, _ *Node, _ shapes.Shape) []*Node {
-		flipped := graph.Transpose(graph.Reverse(w, 0, 1), 2, 3) // [k, k, Cout, Cin]
-		dx := convIm2col(graph.Reshape(dy, b, h, wd, cout), flipped, 1)
-		grads := make([]*Node, len(views)) // nil: no gradient through the other views
-		grads[p*k+p] = graph.Reshape(dx, b*h*wd, cin)
-		return grads
-	})
-	return graph.Reshape(y, b, ho, wo, cout)
+	return graph.Reshape(y, b, h, wd, cout)
 }
 
 func roundUp(n, m int) int { return (n + m - 1) / m * m }

@@ -122,10 +122,26 @@ func concat(xs []*Node) *Node {
 // left, so it is computed as (vᵀ·a)ᵀ, transposing v [N, M] instead of GoMLX's choice, a [N, K]
 // (K = 9·M for a 3×3 kernel). gradA, when not nil, replaces the gradient to a, v·bᵀ.
 func matmul(a, b *Node, gradA func(v *Node) *Node) *Node {
+	return matmulShared(a, b, gradA, &transposed{})
+}
+
+// transposed remembers vᵀ for the matmuls of one convolution, which all receive the same output
+// gradient v (their sum's): one transpose instead of one per tap.
+type transposed struct{ v, vt *Node }
+
+func (t *transposed) of(v *Node) *Node {
+	if t.v != v {
+		t.v, t.vt = v, graph.Transpose(v, 0, 1)
+	}
+	return t.vt
+}
+
+// matmulShared is matmul with vᵀ shared through t.
+func matmulShared(a, b *Node, gradA func(v *Node) *Node, t *transposed) *Node {
 	y := graph.Dot(a, b).Product()
 	return withVJP(y, func(node, v *Node, _ shapes.Shape) []*Node {
 		a, b := node.Inputs()[0], node.Inputs()[1]
-		db := graph.Transpose(graph.DotGeneral(graph.Transpose(v, 0, 1), []int{1}, nil, a, []int{0}, nil), 0, 1) // [K, M]
+		db := graph.Transpose(graph.DotGeneral(t.of(v), []int{1}, nil, a, []int{0}, nil), 0, 1) // [K, M]
 		if gradA != nil {
 			return []*Node{gradA(v), db}
 		}
