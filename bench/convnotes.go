@@ -43,6 +43,17 @@ What the profiles showed (` + "`-cpuprofile`" + `, pprof -top):
    layout with larger blocks (two-level concatenation: 3 column shifts, then 3 row shifts of
    384-byte blocks), or batched per-tap matmuls on [9, N, C] stacks (9 large copies instead of
    9·N small ones, at the price of a [9, N, Cout] sum).
+5. v3 (2026-12-01, now): at stride 1, nine matmuls view × W[dy, dx] (K = Cin) summed, with no
+   concatenation at all (nn.convTaps). The views are crops of the padded input (block copies of
+   whole rows); the input gradient is still the flipped-kernel convolution through the centre
+   view (the other eight views get no gradient); the nine weight gradients share one transpose
+   of dy. Measured with the trainings paused (SIGSTOP), one thread, test binaries of both
+   versions alternated, two rounds: conv fwd+bwd 33.8 / 30.6 GFLOP/s against v2's 28.4 / 26.8
+   (matmul 119 / 90 and 100 / 94 in the same rounds); a ddpm-digits train step 469 / 557 ms CPU
+   against 501 / 640 (` + "`DIFFUSION_BENCH=digits DIFFUSION_BENCH_N=5 go test -run TestStepTime -v ./core/diffusion`" + `).
+   In the same change GroupNorm stopped broadcasting per-group statistics element by element
+   (the backend's general broadcast runs through an index iterator; it was ~17% of a ddpm step):
+   it is now x·a + b with a, b per example and channel broadcast once.
 
 On ONNX Runtime (natively and in the page) GoMLX's own convolution is used at stride 1: ORT's
 kernels are fast. Strided convolutions take the im2col path there too, because GoMLX's ONNX

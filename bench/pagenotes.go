@@ -48,4 +48,16 @@ ONNX Runtime 2.39 = 4.63 MB leaves ~0.35 MB for weights. Meeting it needs a seco
 build without the ONNX backend for the first picture (the ORT one loaded after), sampling weights
 of ≤ ~0.3 MB (the decoder only, at ~4 bits a weight, decoded in the worker), or an app without
 ebiten's shader compiler and encoding/json. Not done yet.
+
+**2026-12-01: float16 weights for the page, and no gonum in the worker.** The page now fetches
+pretrained/<model>/page.bin, a float16 copy of weights.bin that ` + "`make web`" + ` writes
+(` + "`genlab webweights`" + `; model.Halve, widened back to float32 on load; the page falls back to
+weights.bin where there is none): vae-digits 4368824 → 2184984 bytes raw, 2030548 brotli -q 9
+(was 4065519), and its test NLL moves from 89.2940 to 89.2944 nats (` + "`genlab eval --model vae-digits`" + `
+on either file). GAN evaluation (core/eval, with gonum for the Fréchet distance's matrix square
+root) is now native only: the worker's wasm went from 30482634 to 26906529 bytes raw, 3823020 →
+3340039 brotli -q 11. Together ~2.5 MB less before the first grid; what is left is the two
+programs (app 2.24 MB, worker 3.34 MB) and the float16 weights (2.03 MB): the plan above (a
+worker without ONNX Runtime for the first picture, ~1.9 MB, and decoder-only weights) is still
+what 5 MB needs.
 `

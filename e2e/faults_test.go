@@ -144,10 +144,11 @@ func banner(t *testing.T, b *browser, id string) string {
 	return s
 }
 
-// Weights as the page fetches them, relative to the server's root.
+// Weights as the page fetches them, relative to the server's root: the float16 page copy, and
+// the full file it falls back to where there is no copy.
 const (
-	vaeWeights  = "/pretrained/vae-digits/weights.bin"
-	madeWeights = "/pretrained/made-digits/weights.bin"
+	vaeWeights     = "/pretrained/vae-digits/page.bin"
+	vaeFullWeights = "/pretrained/vae-digits/weights.bin"
 )
 
 // TestFaults breaks, one at a time, what the page loads over the network, and crashes its
@@ -156,13 +157,13 @@ const (
 func TestFaults(t *testing.T) {
 	base, b, f, out := faultEnv(t)
 	root, _ := filepath.Abs("..")
-	vae, err := os.ReadFile(filepath.Join(root, "pretrained", "vae-digits", "weights.bin"))
+	vae, err := os.ReadFile(filepath.Join(root, "pretrained", "vae-digits", "page.bin"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	made, err := os.ReadFile(filepath.Join(root, "pretrained", "made-digits", "weights.bin"))
+	made, err := os.ReadFile(filepath.Join(root, "pretrained", "made-digits", "page.bin"))
 	if err != nil {
-		skipOrFail(t, "e2e: pretrained/made-digits/weights.bin is missing: %v", err)
+		skipOrFail(t, "e2e: pretrained/made-digits/page.bin is missing (make web): %v", err)
 	}
 	// Cached files would never reach the network, nor the faults: the ONNX Runtime files are
 	// cached for an hour.
@@ -175,15 +176,22 @@ func TestFaults(t *testing.T) {
 	}
 
 	t.Run("weights-404", func(t *testing.T) {
+		// Without the page copy, the page loads the full weights.
 		fresh(t, &fault{suffix: vaeWeights, status: 404, body: []byte("404 page not found\n")})
+		if state := settle(t, b, base+"/?model=vae-digits&seed=3&n=16"); state != "ready" || f.hit(vaeWeights) == 0 {
+			t.Errorf("page.bin 404: state %q (want ready, from weights.bin), fault hit %d times", state, f.hit(vaeWeights))
+		}
+		// Without either, it says so.
+		fresh(t, &fault{suffix: vaeWeights, status: 404, body: []byte("404 page not found\n")},
+			&fault{suffix: vaeFullWeights, status: 404, body: []byte("404 page not found\n")})
 		state := settle(t, b, base+"/?model=vae-digits&seed=3&n=16")
 		msg := banner(t, b, "error")
 		t.Logf("weights 404: state %q, error banner %q", state, msg)
 		if state != "error" || !strings.Contains(msg, "vae-digits") || !strings.Contains(msg, "404") {
 			t.Errorf("want data-state error and a message naming vae-digits and the 404")
 		}
-		if f.hit(vaeWeights) == 0 {
-			t.Errorf("the fault was never hit")
+		if f.hit(vaeWeights) == 0 || f.hit(vaeFullWeights) == 0 {
+			t.Errorf("the faults were not both hit")
 		}
 		b.save(t, filepath.Join(out, "fault-weights-404.png"))
 		// The page still works: another model loads and draws.

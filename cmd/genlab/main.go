@@ -23,6 +23,7 @@ var commands = map[string]func(args []string) error{
 	"sample":     cmdSample,
 	"eval":       cmdEval,
 	"webdata":    cmdWebdata,
+	"webweights": cmdWebweights,
 	"experiment": cmdExperiment,
 }
 
@@ -34,6 +35,7 @@ commands:
   eval     test-set metrics; with --json the last line is one JSON object
   experiment  reproduce a report's study (e.g. made) into docs/experiments/
   webdata  write the digit subsets the page fetches (web/data)
+  webweights  write the page's float16 copy (page.bin) beside each weights.bin given
 run 'genlab COMMAND -h' for its flags`
 
 func main() {

@@ -76,3 +76,31 @@ func writeTests(dataDir, out string, nShapes, nFaces int) error {
 	}
 	return nil
 }
+
+// cmdWebweights writes, beside each weights.bin named, the page's float16 copy (model.Halve):
+// the page fetches page.bin, half the bytes, and falls back to weights.bin where there is none.
+func cmdWebweights(args []string) error {
+	fs := newFlags("webweights")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return fmt.Errorf("name the weights files: genlab webweights pretrained/*/weights.bin")
+	}
+	for _, in := range fs.Args() {
+		raw, err := os.ReadFile(in)
+		if err != nil {
+			return err
+		}
+		half, worst, err := model.Halve(raw, in)
+		if err != nil {
+			return err
+		}
+		out := filepath.Join(filepath.Dir(in), model.PageFileName)
+		if err := model.WriteFileAtomic(out, half); err != nil {
+			return err
+		}
+		fmt.Printf("%s: %d → %d bytes (float16; largest relative rounding %.1e)\n", out, len(raw), len(half), worst)
+	}
+	return nil
+}

@@ -7,12 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/dtypes/float16"
 	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/tensors"
 	gm "github.com/gomlx/gomlx/ml/model"
@@ -28,6 +30,9 @@ const (
 	maxWeightsBytes  = 1 << 30
 	maxTensorRank    = 8
 	WeightsFileName  = "weights.bin"
+	// PageFileName is the page's copy of a weights.bin, with float16 values (Halve): half the
+	// download before a model's first picture, and sampling does not need float32's last bits.
+	PageFileName     = "page.bin"
 	CheckpointPrefix = "checkpoint"
 )
 
@@ -56,8 +61,7 @@ type Weights struct {
 // Encode writes the store's variables (all of them with optimizer state when withState, else only
 // the trainable ones: what the page needs) after the header.
 func Encode(h Header, store *gm.Store, withState bool) ([]byte, error) {
-	var payload bytes.Buffer
-	h.Vars = nil
+	var vars []namedTensor
 	for v := range store.IterVariables() {
 		if !withState && !v.Trainable {
 			continue
@@ -66,10 +70,24 @@ func Encode(h Header, store *gm.Store, withState bool) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("variable %s: %w", v.Path(), err)
 		}
-		sh := t.Shape()
-		h.Vars = append(h.Vars, VarInfo{Path: v.Path(), DType: sh.DType.String(), Shape: append([]int{}, sh.Dimensions...)})
-		if err := t.ConstBytes(func(b []byte) { payload.Write(b) }); err != nil {
-			return nil, fmt.Errorf("variable %s: %w", v.Path(), err)
+		vars = append(vars, namedTensor{v.Path(), t})
+	}
+	return encode(h, vars)
+}
+
+type namedTensor struct {
+	path string
+	t    *tensors.Tensor
+}
+
+func encode(h Header, vars []namedTensor) ([]byte, error) {
+	var payload bytes.Buffer
+	h.Vars = nil
+	for _, v := range vars {
+		sh := v.t.Shape()
+		h.Vars = append(h.Vars, VarInfo{Path: v.path, DType: sh.DType.String(), Shape: append([]int{}, sh.Dimensions...)})
+		if err := v.t.ConstBytes(func(b []byte) { payload.Write(b) }); err != nil {
+			return nil, fmt.Errorf("variable %s: %w", v.path, err)
 		}
 	}
 	hdr, err := json.Marshal(h)
@@ -131,9 +149,14 @@ func Decode(b []byte, name string) (*Weights, error) {
 		if _, dup := w.Tensors[vi.Path]; dup {
 			return nil, bad("variable %s stored twice", vi.Path)
 		}
-		t := tensors.FromShape(shapes.Make(dt, vi.Shape...))
-		if err := t.MutableBytes(func(dst []byte) { copy(dst, rest[:size]) }); err != nil {
-			return nil, err
+		var t *tensors.Tensor
+		if dt == dtypes.Float16 { // a page copy (Halve): models compute in float32
+			t = widen(rest[:size], vi.Shape)
+		} else {
+			t = tensors.FromShape(shapes.Make(dt, vi.Shape...))
+			if err := t.MutableBytes(func(dst []byte) { copy(dst, rest[:size]) }); err != nil {
+				return nil, err
+			}
 		}
 		w.Tensors[vi.Path] = t
 		rest = rest[size:]
@@ -142,6 +165,47 @@ func Decode(b []byte, name string) (*Weights, error) {
 		return nil, bad("%d unexpected bytes after the last variable", len(rest))
 	}
 	return w, nil
+}
+
+// widen decodes little-endian float16 values into a float32 tensor.
+func widen(b []byte, dims []int) *tensors.Tensor {
+	out := make([]float32, len(b)/2)
+	for i := range out {
+		out[i] = float16.Float16(binary.LittleEndian.Uint16(b[2*i:])).Float32()
+	}
+	return tensors.FromFlatDataAndDimensions(out, dims...)
+}
+
+// Halve re-encodes a weights file with its float32 tensors as float16 (what PageFileName holds),
+// and returns the largest relative rounding error of a value. A value beyond float16's range
+// (±65504) is an error, not an infinity.
+func Halve(b []byte, name string) ([]byte, float64, error) {
+	w, err := Decode(b, name)
+	if err != nil {
+		return nil, 0, err
+	}
+	var vars []namedTensor
+	var worst float64
+	for _, vi := range w.Vars {
+		t := w.Tensors[vi.Path]
+		if t.DType() == dtypes.Float32 {
+			vals := tensors.MustCopyFlatData[float32](t)
+			half := make([]float16.Float16, len(vals))
+			for i, v := range vals {
+				if math.Abs(float64(v)) > 65504 {
+					return nil, 0, fmt.Errorf("%s: variable %s holds %g, beyond float16's range", name, vi.Path, v)
+				}
+				half[i] = float16.FromFloat32(v)
+				if math.Abs(float64(v)) >= 6.1e-5 { // float16's smallest normal: below, absolute error ≤ 3e-8
+					worst = max(worst, math.Abs(float64(half[i].Float32()-v)/float64(v)))
+				}
+			}
+			t = tensors.FromFlatDataAndDimensions(half, vi.Shape...)
+		}
+		vars = append(vars, namedTensor{vi.Path, t})
+	}
+	out, err := encode(w.Header, vars)
+	return out, worst, err
 }
 
 // Apply copies the weights into a freshly built model's store. Every variable the model has must

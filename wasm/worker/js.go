@@ -53,11 +53,17 @@ func jsString(v js.Value) string {
 	return js.Global().Call("String", v).String()
 }
 
+// errNotFound is an HTTP 404 from fetchBytes.
+var errNotFound = errors.New("HTTP 404 Not Found")
+
 // fetchBytes GETs a URL relative to the worker script and returns the body.
 func fetchBytes(url string) ([]byte, error) {
 	resp, err := await(js.Global().Call("fetch", url))
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", url, err)
+	}
+	if resp.Get("status").Int() == 404 {
+		return nil, fmt.Errorf("fetch %s: %w", url, errNotFound)
 	}
 	if !resp.Get("ok").Bool() {
 		return nil, fmt.Errorf("fetch %s: HTTP %d %s", url, resp.Get("status").Int(), resp.Get("statusText").String())

@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"time"
 
@@ -17,7 +18,8 @@ import (
 
 // Paths are relative to the worker script, so the page works from any folder of a static host.
 const (
-	weightsURL    = "pretrained/%s/" + model.WeightsFileName
+	pageWeightsURL = "pretrained/%s/" + model.PageFileName // float16 copy (make web)
+	weightsURL     = "pretrained/%s/" + model.WeightsFileName // where there is no page copy
 	testImagesURL = "data/%s-test-images-idx3-ubyte.gz" // mnist, shapes (cmd/genlab/webdata.go)
 	testFacesURL  = "data/faces-test-u8.bin.gz"
 	trainImageURL = "data/mnist-train-images-idx3-ubyte.gz"
@@ -34,12 +36,16 @@ func (w *worker) load(req protocol.Request) error {
 	if _, err := model.Lookup(req.Model); err != nil {
 		return err
 	}
-	url := fmt.Sprintf(weightsURL, req.Model)
+	url := fmt.Sprintf(pageWeightsURL, req.Model)
 	progress := func(stage string, done int) {
 		post(protocol.Response{ID: req.ID, Kind: protocol.KindProgress, Stage: stage, Done: done, Total: 3}, nil)
 	}
 	progress("fetching weights", 0)
 	raw, err := fetchBytes(url)
+	if errors.Is(err, errNotFound) { // weights trained or copied in without `make web`
+		url = fmt.Sprintf(weightsURL, req.Model)
+		raw, err = fetchBytes(url)
+	}
 	if err != nil {
 		return fmt.Errorf("%s has no pretrained weights here: %w", req.Model, err)
 	}
