@@ -76,6 +76,22 @@ func TestTrainSampleEval(t *testing.T) {
 	if st, err := os.Stat(filepath.Join(dir, "g.png")); err != nil || st.Size() < 100 {
 		t.Fatal("no grid PNG")
 	}
+	// The page's float16 copy: about half the bytes, and a model loads from it.
+	if _, errOut, code = genlab(t, dir, "webweights", "run/weights.bin"); code != 0 {
+		t.Fatalf("webweights: %s", errOut)
+	}
+	full, _ := os.Stat(filepath.Join(dir, "run", "weights.bin"))
+	half, err := os.Stat(filepath.Join(dir, "run", "page.bin"))
+	if err != nil || half.Size() > full.Size()*6/10 {
+		t.Fatalf("page.bin: %v, %d bytes of %d", err, half.Size(), full.Size())
+	}
+	_ = os.MkdirAll(filepath.Join(dir, "half"), 0o755)
+	if b, err := os.ReadFile(filepath.Join(dir, "run", "page.bin")); err != nil || os.WriteFile(filepath.Join(dir, "half", "weights.bin"), b, 0o644) != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code = genlab(t, dir, "sample", "--model", "vae-digits", "--weights", "half", "-n", "4", "-o", "h.png"); code != 0 {
+		t.Fatalf("sample from float16 weights: %s", errOut)
+	}
 	out, errOut, code := genlab(t, dir, "eval", "--model", "vae-digits", "--weights", "run", "--json", "--samples", "5", "--limit", "20")
 	if code != 0 {
 		t.Fatalf("eval: %s", errOut)
@@ -119,6 +135,8 @@ func TestBadInputGivesOneLineReason(t *testing.T) {
 		{[]string{"sample", "--model", "vae-digits", "--weights", "w"}, "weights.bin"},
 		{[]string{"eval", "--model", "vae-digits", "--weights", "w", "--json"}, "weights.bin"},
 		{[]string{"sample", "--model", "vae-digits", "stray"}, "unexpected argument"},
+		{[]string{"webweights"}, "name the weights files"},
+		{[]string{"webweights", "w/weights.bin"}, "weights.bin"},
 	}
 	for _, c := range cases {
 		_, errOut, code := genlab(t, dir, c.args...)
