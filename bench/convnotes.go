@@ -51,9 +51,12 @@ What the profiles showed (` + "`-cpuprofile`" + `, pprof -top):
    versions alternated, two rounds: conv fwd+bwd 33.8 / 30.6 GFLOP/s against v2's 28.4 / 26.8
    (matmul 119 / 90 and 100 / 94 in the same rounds); a ddpm-digits train step 469 / 557 ms CPU
    against 501 / 640 (` + "`DIFFUSION_BENCH=digits DIFFUSION_BENCH_N=5 go test -run TestStepTime -v ./core/diffusion`" + `).
-   In the same change GroupNorm stopped broadcasting per-group statistics element by element
-   (the backend's general broadcast runs through an index iterator; it was ~17% of a ddpm step):
-   it is now x·a + b with a, b per example and channel broadcast once.
+   In the same change GroupNorm became x·a + b with a, b per example and channel (two
+   broadcasting operations instead of a subtract, a divide and a scale). What is left of a ddpm
+   step besides matmuls (27%) and copies (12%): ~20% in the backend's general broadcasting (an
+   index iterator, element by element: per-example shifts and scales over middle axes, which an
+   explicit BroadcastToDims does not avoid — measured, no change) and ~10% in reductions over
+   middle axes (their gradients).
 
 On ONNX Runtime (natively and in the page) GoMLX's own convolution is used at stride 1: ORT's
 kernels are fast. Strided convolutions take the im2col path there too, because GoMLX's ONNX

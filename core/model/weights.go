@@ -25,11 +25,11 @@ import (
 //
 //	"GENLABW1" | uint32 LE header length | header JSON | tensor bytes (LE, in header order) | uint32 LE CRC-32 of all before
 const (
-	weightsMagic     = "GENLABW1"
-	maxHeaderBytes   = 1 << 20
-	maxWeightsBytes  = 1 << 30
-	maxTensorRank    = 8
-	WeightsFileName  = "weights.bin"
+	weightsMagic    = "GENLABW1"
+	maxHeaderBytes  = 1 << 20
+	maxWeightsBytes = 1 << 30
+	maxTensorRank   = 8
+	WeightsFileName = "weights.bin"
 	// PageFileName is the page's copy of a weights.bin, with float16 values (Halve): half the
 	// download before a model's first picture, and sampling does not need float32's last bits.
 	PageFileName     = "page.bin"
