@@ -3,6 +3,22 @@
 // shown on that page, with data-state="error", so that a broken deploy never looks like a slow one.
 'use strict';
 
+// The model worker starts here, before the app's wasm is fetched, so that its (larger) wasm
+// downloads and compiles while the app's does: on two idle cores the first picture came ~N s
+// sooner (docs/performance.md). Its messages wait in a queue until the app takes it over
+// (wasm/app/app.go, startWorker); a worker the app restarts later is the app's own.
+window.genlabEarlyWorker = (() => {
+  try {
+    const worker = new Worker('worker.js');
+    const queue = [];
+    worker.onmessage = (e) => queue.push(['message', e]);
+    worker.onerror = (e) => queue.push(['error', e]);
+    return { worker, queue };
+  } catch (e) {
+    return null; // the app starts its own and reports what fails
+  }
+})();
+
 (async () => {
   const page = window.parent;
   const fail = (msg) => {

@@ -53,7 +53,7 @@ func New(backend compute.Backend, spec model.Spec, config json.RawMessage, seed 
 			return nil, fmt.Errorf("ae config: hidden size %d out of range (1..8192)", h)
 		}
 	}
-	a := &AE{spec: spec, cfg: cfg, backend: backend, store: gm.NewStore()}
+	a := &AE{spec: spec, cfg: cfg, backend: backend, store: spec.NewStore()}
 	a.store.SetParam(gm.ParamInitialSeed, int64(seed))
 	err := model.Guard(func() error {
 		if err := a.buildInference(); err != nil {

@@ -43,7 +43,7 @@ func New(backend compute.Backend, spec model.Spec, config json.RawMessage, seed 
 	if cfg.Side <= 0 || cfg.Side > 256 || cfg.Features <= 0 || cfg.Classes < 2 || len(cfg.Channels) == 0 {
 		return nil, fmt.Errorf("classifier config %+v out of range", cfg)
 	}
-	c := &Classifier{spec: spec, cfg: cfg, store: gm.NewStore()}
+	c := &Classifier{spec: spec, cfg: cfg, store: spec.NewStore()}
 	c.store.SetParam(gm.ParamInitialSeed, int64(seed))
 	err := model.Guard(func() (err error) {
 		c.predict, err = gm.NewExec(backend, c.store, func(scope *gm.Scope, x *graph.Node) *graph.Node {

@@ -159,7 +159,7 @@ func New(backend compute.Backend, spec model.Spec, cfg Config, seed uint64) (*Di
 	if err != nil {
 		return nil, err
 	}
-	d := &Diffusion{spec: spec, cfg: cfg, sched: sched, backend: backend, store: gm.NewStore()}
+	d := &Diffusion{spec: spec, cfg: cfg, sched: sched, backend: backend, store: spec.NewStore()}
 	d.store.SetParam(gm.ParamInitialSeed, int64(seed))
 	err = model.Guard(func() error {
 		// Create and initialise every variable now (the trained ones, then their averages as

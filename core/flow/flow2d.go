@@ -84,7 +84,7 @@ func New2D(backend compute.Backend, spec model.Spec, config json.RawMessage, see
 	if cfg.Couplings < 1 || cfg.Couplings > 64 || cfg.Hidden < 1 || cfg.Hidden > 1024 || cfg.Depth < 0 || cfg.Depth > 8 {
 		return nil, fmt.Errorf("flow2d config %+v out of range", cfg)
 	}
-	m := &Flow2D{spec: spec, cfg: cfg, flow: cfg.Build(), backend: backend, store: gm.NewStore()}
+	m := &Flow2D{spec: spec, cfg: cfg, flow: cfg.Build(), backend: backend, store: spec.NewStore()}
 	m.store.SetParam(gm.ParamInitialSeed, int64(seed))
 	err := model.Guard(func() error {
 		if err := m.buildInference(); err != nil {

@@ -52,7 +52,7 @@ func New(backend compute.Backend, spec model.Spec, config json.RawMessage, seed 
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	r := &RealNVP{spec: spec, cfg: cfg, flow: cfg.Build(), backend: backend, store: gm.NewStore()}
+	r := &RealNVP{spec: spec, cfg: cfg, flow: cfg.Build(), backend: backend, store: spec.NewStore()}
 	r.store.SetParam(gm.ParamInitialSeed, int64(seed))
 	err := model.Guard(func() error {
 		if err := r.buildInference(); err != nil {

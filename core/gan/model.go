@@ -71,7 +71,7 @@ func New(backend compute.Backend, spec model.Spec, cfg Config, seed uint64) (*GA
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	m := &GAN{spec: spec, cfg: cfg, backend: backend, store: gm.NewStore()}
+	m := &GAN{spec: spec, cfg: cfg, backend: backend, store: spec.NewStore()}
 	m.store.SetParam(gm.ParamInitialSeed, int64(seed))
 	err := model.Guard(func() error {
 		if err := m.buildInference(); err != nil {

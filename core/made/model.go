@@ -55,7 +55,7 @@ func New(backend compute.Backend, spec model.Spec, config json.RawMessage, seed 
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
-	m := &MADE{spec: spec, cfg: cfg, backend: backend, store: gm.NewStore()}
+	m := &MADE{spec: spec, cfg: cfg, backend: backend, store: spec.NewStore()}
 	for k := range cfg.Masks {
 		m.maskSets = append(m.maskSets, cfg.MaskSet(k))
 	}

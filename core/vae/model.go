@@ -53,7 +53,7 @@ func New(backend compute.Backend, spec model.Spec, config json.RawMessage, seed 
 			return nil, fmt.Errorf("vae config: hidden size %d out of range", h)
 		}
 	}
-	v := &VAE{spec: spec, cfg: cfg, backend: backend, store: gm.NewStore()}
+	v := &VAE{spec: spec, cfg: cfg, backend: backend, store: spec.NewStore()}
 	v.store.SetParam(gm.ParamInitialSeed, int64(seed))
 	err := model.Guard(func() (err error) {
 		if err = v.buildInference(); err != nil {

@@ -92,10 +92,17 @@ func newApp(win js.Value) *app {
 func (a *app) now() float64 { return a.win.Get("performance").Call("now").Float() }
 
 func (a *app) startWorker() {
-	w := js.Global().Get("Worker").New("worker.js")
+	var w js.Value
+	var queued js.Value // events the early worker sent before the app took it (main.js)
+	if early := js.Global().Get("genlabEarlyWorker"); a.workers == 0 && early.Truthy() {
+		js.Global().Set("genlabEarlyWorker", js.Null())
+		w, queued = early.Get("worker"), early.Get("queue")
+	} else {
+		w = js.Global().Get("Worker").New("worker.js")
+	}
 	a.worker = w
 	a.workers++
-	w.Set("onmessage", js.FuncOf(func(_ js.Value, args []js.Value) any {
+	onMessage := js.FuncOf(func(_ js.Value, args []js.Value) any {
 		if !w.Equal(a.worker) {
 			return nil // a replaced worker's last words
 		}
@@ -113,8 +120,8 @@ func (a *app) startWorker() {
 		}
 		a.onResponse(r, pix)
 		return nil
-	}))
-	w.Set("onerror", js.FuncOf(func(_ js.Value, args []js.Value) any {
+	})
+	onError := js.FuncOf(func(_ js.Value, args []js.Value) any {
 		a.mu.Lock()
 		defer a.mu.Unlock()
 		if !w.Equal(a.worker) {
@@ -127,7 +134,31 @@ func (a *app) startWorker() {
 		a.workerDied(why)
 		a.refresh()
 		return nil
-	}))
+	})
+	if !queued.Truthy() {
+		w.Set("onmessage", onMessage)
+		w.Set("onerror", onError)
+		return
+	}
+	// The early worker's queue is replayed from the event loop, as its events would have
+	// arrived (after main has started the game), and the app's handlers take over only then, so
+	// that nothing overtakes what waits in the queue.
+	var replay js.Func
+	replay = js.FuncOf(func(js.Value, []js.Value) any {
+		replay.Release()
+		for i := range queued.Length() {
+			ev := queued.Index(i)
+			if ev.Index(0).String() == "error" {
+				onError.Invoke(ev.Index(1))
+			} else {
+				onMessage.Invoke(ev.Index(1))
+			}
+		}
+		w.Set("onmessage", onMessage)
+		w.Set("onerror", onError)
+		return nil
+	})
+	js.Global().Call("setTimeout", replay, 0)
 }
 
 // send posts a request to the worker and returns its id.

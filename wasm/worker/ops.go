@@ -54,19 +54,25 @@ func (w *worker) load(req protocol.Request) error {
 	}
 	// Checked before any backend sees them: damaged weights must fail the load, not count as
 	// ONNX Runtime failing, which would move every later model to the slower Go backend.
-	if err := checkWeights(raw, url, req.Model); err != nil {
+	wts, err := checkWeights(raw, url, req.Model)
+	if err != nil {
 		return fmt.Errorf("can't load %s: %w", req.Model, err)
 	}
 	progress("building the model", 1)
 	var m model.Model
 	pref := w.backends.firstPref(req.Backend)
 	used, fallback, err := w.backends.run(pref, func(be compute.Backend) error {
-		// Decoded per attempt: a failed backend may hold on to the tensors it was given.
-		wts, err := model.Decode(raw, url)
-		if err != nil {
-			return err
+		// A second attempt decodes again: a failed backend may hold on to the tensors it was given.
+		given := wts
+		wts = nil
+		if given == nil {
+			var err error
+			if given, err = model.Decode(raw, url); err != nil {
+				return err
+			}
 		}
-		if m, err = model.FromWeights(be, wts, req.Model, url); err != nil {
+		var err error
+		if m, err = model.FromWeights(be, given, req.Model, url); err != nil {
 			return err
 		}
 		// The first run compiles and proves the backend really works (ORT reports a missing
@@ -128,15 +134,15 @@ func (w *worker) viewModels(id int, uses []string) ([]model.Model, error) {
 
 // checkWeights decodes a weights file (its checksum, header and tensor sizes) and checks that
 // it holds the wanted model.
-func checkWeights(raw []byte, url, want string) error {
+func checkWeights(raw []byte, url, want string) (*model.Weights, error) {
 	wts, err := model.Decode(raw, url)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if wts.Model != want {
-		return fmt.Errorf("%s: holds weights of model %q, not %q", url, wts.Model, want)
+		return nil, fmt.Errorf("%s: holds weights of model %q, not %q", url, wts.Model, want)
 	}
-	return nil
+	return wts, nil
 }
 
 func (w *worker) doneCancelled(req protocol.Request) error {
