@@ -60,4 +60,19 @@ root) is now native only: the worker's wasm went from 30482634 to 26906529 bytes
 programs (app 2.24 MB, worker 3.34 MB) and the float16 weights (2.03 MB): the plan above (a
 worker without ONNX Runtime for the first picture, ~1.9 MB, and decoder-only weights) is still
 what 5 MB needs.
+
+**2026-12-01: first grid.** Measured with this machine's trainings paused (SIGSTOP), so on two
+otherwise idle cores: ` + "`build/bench --skip native,mlp,grids --first-grid-runs 5`" + `, median [runs] in ms.
+
+| change | first grid | TestPage: worker up / model loaded / first sample |
+|---|---|---|
+| before (float16 weights already) | 2707 [2481 2707 2779] | 1.83 / 0.77 / 0.09 s |
+| the worker started by main.js, beside the app's wasm (its queued messages handed to the app) | 2492 [2341 2347 2492 2506 3025] | 1.58 / 0.72 / 0.12 s |
+| a model loaded from weights built without drawing random initial values first (Spec.NewStore: a GoMLX Loader hands each variable its loaded value as the model creates it; vae-digits build 0.4–0.8 → 0.1 s in node's wasm), one decode per load, float16 widened by table | 2088 [1973 1983 2088 2093 2190] | 1.63 / 0.54 / 0.16 s |
+| no trial sample on the Go backend (the first picture compiles its graph) | 2307 [2179 2200 2307 2448 2535], then 2507 and 2597 in two more runs | 1.68 / 0.39 / 0.24 s |
+
+The last row shows the machine's spread between runs minutes apart (±0.3 s), as large as the
+change; its work saved is one sampling run. What is left is mostly the worker's start: its
+27 MB wasm fetched, compiled and initialised while the app's compiles on the other core
+(~1.6 s); node's wasm runs its package initialisation alone in ~0.4 s.
 `

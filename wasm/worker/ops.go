@@ -75,10 +75,15 @@ func (w *worker) load(req protocol.Request) error {
 		if m, err = model.FromWeights(be, given, req.Model, url); err != nil {
 			return err
 		}
-		// The first run compiles and proves the backend really works (ORT reports a missing
+		// On ONNX Runtime a first run proves the backend really works (ORT reports a missing
 		// or broken runtime only here). It draws as many samples as the page will ask for
 		// first, so that the graph it compiles is the one the first picture needs.
 		// Steps: 1 keeps a diffusion model's trial to one network call (other families ignore it).
+		// The Go backend needs no proof: its first picture compiles the graph itself, and the
+		// page's first picture comes one sampling run sooner.
+		if be == w.backends.started[protocol.BackendGo] {
+			return nil
+		}
 		_, err = m.Sample(model.SampleOptions{N: max(1, min(req.N, protocol.MaxN)), Steps: 1})
 		return err
 	})
