@@ -25,7 +25,7 @@ func cmdExperiment(args []string) error {
 	out := fs.String("out", "", "output folder (default docs/experiments/STUDY)")
 	scale := fs.Float64("scale", 1, "multiply every training length (e.g. 0.1 for a quick look)")
 	backendName := fs.String("backend", "go", "compute backend")
-	only := fs.String("only", "", "train just these trials (comma-separated labels; realnvp) and write no report, e.g. to use a second core")
+	only := fs.String("only", "", "train just these trials (comma-separated labels) and write no report, e.g. to use a second core")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package experiment
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -54,6 +55,9 @@ func runAE(ctx context.Context, env *Env) error {
 	grid := &data.Images{H: show.H, W: show.W, C: 1, Pix: append([]float32{}, show.Pix...)}
 	for _, d := range aeLatents {
 		r, err := env.Train(ctx, Trial{Label: fmt.Sprintf("d%d", d), Model: "ae-digits", Config: aeConfig(d), Steps: aeSteps})
+		if errors.Is(err, errSkipped) {
+			continue
+		}
 		if err != nil {
 			return err
 		}
@@ -63,6 +67,9 @@ func runAE(ctx context.Context, env *Env) error {
 			return err
 		}
 		grid.Pix = append(grid.Pix, rec.Images.Pix[aeShowCol*show.Dim():]...) // the reconstruction row
+	}
+	if env.Only != nil {
+		return nil // the trials asked for are trained; a full run writes the report
 	}
 	if err := env.SaveCurves(results); err != nil {
 		return err

@@ -60,7 +60,8 @@ type Env struct {
 	data map[string]*data.Images
 }
 
-// errSkipped is Train's answer for a trial Env.Only leaves out; Run counts it as success.
+// errSkipped is Train's answer for a trial Env.Only leaves out: a study goes on to its next
+// trial, and with Env.Only set stops before its report (which needs every trial).
 var errSkipped = errors.New("trial left out by --only")
 
 // Run runs a study by name.
