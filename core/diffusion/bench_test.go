@@ -45,7 +45,8 @@ func TestStepTime(t *testing.T) {
 		params += v.Shape().Size()
 	}
 	t.Logf("%d parameters (%.2f MB)", params, float64(params)*4/1e6)
-	x := &data.Images{N: spec.BatchSize, H: 28, W: 28, C: 1, Pix: make([]float32, spec.BatchSize*784)}
+	dim := cfg.H * cfg.W * cfg.C
+	x := &data.Images{N: spec.BatchSize, H: cfg.H, W: cfg.W, C: cfg.C, Pix: make([]float32, spec.BatchSize*dim)}
 	rng := model.Rand(1)
 	if _, err := d.TrainStep(x, rng); err != nil {
 		t.Fatal(err)
@@ -61,7 +62,7 @@ func TestStepTime(t *testing.T) {
 		}
 	}
 	t.Logf("train step (batch %d): %v wall, %v CPU", spec.BatchSize, time.Since(start)/n, (cpuTime()-cpu)/n)
-	xs := model.Normals(rng, 16*784)
+	xs := model.Normals(rng, 16*dim)
 	if _, err := d.Eps(xs, 500); err != nil {
 		t.Fatal(err)
 	}
