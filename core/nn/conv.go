@@ -50,9 +50,10 @@ const goBackendName = "Go Backend"
 // ForceIm2col makes every backend use the im2col path (for tests and benchmarks).
 var ForceIm2col = false
 
-// convIm2col computes the convolution as one matmul: the k·k shifted (strided) views of the padded
-// input are concatenated on the channel axis into patches [B·Ho·Wo, k·k·Cin], whose column order
-// (dy, dx, cin) matches the kernel reshaped to [k·k·Cin, Cout].
+// convIm2col computes the convolution from the k·k shifted (strided) views of the padded input.
+// Strided (and 1×1) convolutions concatenate them on the channel axis into patches
+// [B·Ho·Wo, k·k·Cin], whose column order (dy, dx, cin) matches the kernel reshaped to
+// [k·k·Cin, Cout], for one matmul; stride-1 ones sum a matmul per view instead (convTaps).
 //
 // Every data movement is a Pad (positive to pad, negative to crop): the Go backend runs Pad and
 // Concatenate as block copies but Slice element by element, and its gradient of a Slice or a Pad
