@@ -72,7 +72,17 @@ otherwise idle cores: ` + "`build/bench --skip native,mlp,grids --first-grid-run
 | no trial sample on the Go backend (the first picture compiles its graph) | 2307 [2179 2200 2307 2448 2535], then 2507 and 2597 in two more runs | 1.68 / 0.39 / 0.24 s |
 
 The last row shows the machine's spread between runs minutes apart (±0.3 s), as large as the
-change; its work saved is one sampling run. What is left is mostly the worker's start: its
-27 MB wasm fetched, compiled and initialised while the app's compiles on the other core
-(~1.6 s); node's wasm runs its package initialisation alone in ~0.4 s.
+change; its work saved is one sampling run.
+
+**Is the worker's size what is left?** No. A worker built without the ONNX backend (what a
+"first-picture worker" would be: 19.0 MB raw, 2476009 bytes brotli against 3315037) served in
+place of the real one, 5 cold loads each, back to back: first grid 2162 ms [2017 2079 2162 2230
+2242] and 6793054 bytes, against 1992 ms [1927 1930 1992 2073 2125] and 7632082 bytes with the
+full worker. It saves 0.84 MB, not time: since the worker starts beside the app, the app is the
+critical path. Its hello waits in main.js's queue until the app's Go program reaches startWorker,
+~1.6 s after navigation (TestPage's "worker up"): the 12.8 MB app.wasm fetched and compiled, the
+Go runtime and ebiten initialised. So the 1.5 s budget now needs a faster app start (or a first
+picture drawn before ebiten is up), and the 5 MB budget a smaller app or ~1.2 MB less in the
+worker and weights together (the ONNX-free worker above, and decoder-only weights for the
+first model, ~1 MB less at float16). Not done.
 `
