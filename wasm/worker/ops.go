@@ -18,11 +18,11 @@ import (
 
 // Paths are relative to the worker script, so the page works from any folder of a static host.
 const (
-	pageWeightsURL = "pretrained/%s/" + model.PageFileName // float16 copy (make web)
+	pageWeightsURL = "pretrained/%s/" + model.PageFileName    // float16 copy (make web)
 	weightsURL     = "pretrained/%s/" + model.WeightsFileName // where there is no page copy
-	testImagesURL = "data/%s-test-images-idx3-ubyte.gz" // mnist, shapes (cmd/genlab/webdata.go)
-	testFacesURL  = "data/faces-test-u8.bin.gz"
-	trainImageURL = "data/mnist-train-images-idx3-ubyte.gz"
+	testImagesURL  = "data/%s-test-images-idx3-ubyte.gz"      // mnist, shapes (cmd/genlab/webdata.go)
+	testFacesURL   = "data/faces-test-u8.bin.gz"
+	trainImageURL  = "data/mnist-train-images-idx3-ubyte.gz"
 )
 
 type errUnknownOp string
