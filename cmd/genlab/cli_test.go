@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"genlab/core/data"
+	"genlab/core/model/modeltest"
 )
 
 var bin string
@@ -42,19 +42,7 @@ func genlab(t *testing.T, dir string, args ...string) (stdout, stderr string, co
 
 // fakeMNIST writes a small data folder laid out like shared/datasets.
 func fakeMNIST(t *testing.T, dir string) {
-	t.Helper()
-	m := filepath.Join(dir, "data", "mnist")
-	if err := os.MkdirAll(m, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for _, split := range []string{"train", "t10k"} {
-		im := &data.Images{N: 120, H: 28, W: 28, C: 1, Pix: make([]float32, 120*784), Labels: make([]uint8, 120)}
-		for i := range im.Pix {
-			im.Pix[i] = float32((i/28+i/784)%3) / 2
-		}
-		_ = os.WriteFile(filepath.Join(m, split+"-images-idx3-ubyte.gz"), data.EncodeIDXImages(im), 0o644)
-		_ = os.WriteFile(filepath.Join(m, split+"-labels-idx1-ubyte.gz"), data.EncodeIDXLabels(im.Labels), 0o644)
-	}
+	modeltest.FakeMNIST(t, dir, 120, func(i int) float32 { return float32((i/28+i/784)%3) / 2 })
 }
 
 func TestTrainSampleEval(t *testing.T) {

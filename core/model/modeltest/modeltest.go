@@ -4,6 +4,8 @@ package modeltest
 
 import (
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"testing"
 
 	gm "github.com/gomlx/gomlx/ml/model"
@@ -57,4 +59,25 @@ func Reload(t testing.TB, store *gm.Store, name string, config []byte) (model.Mo
 		t.Fatal(err)
 	}
 	return model.FromWeights(be, w, name, "w")
+}
+
+// FakeMNIST writes dir/data/mnist laid out like shared/datasets: n 28×28 digits of a repeating
+// pattern in each split (train, t10k), labels 0. It returns dir/data.
+func FakeMNIST(t testing.TB, dir string, n int, pixel func(i int) float32) string {
+	t.Helper()
+	m := filepath.Join(dir, "data", "mnist")
+	if err := os.MkdirAll(m, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, split := range []string{"train", "t10k"} {
+		im := &data.Images{N: n, H: 28, W: 28, C: 1, Pix: make([]float32, n*784), Labels: make([]uint8, n)}
+		for i := range im.Pix {
+			im.Pix[i] = pixel(i)
+		}
+		if os.WriteFile(filepath.Join(m, split+"-images-idx3-ubyte.gz"), data.EncodeIDXImages(im), 0o644) != nil ||
+			os.WriteFile(filepath.Join(m, split+"-labels-idx1-ubyte.gz"), data.EncodeIDXLabels(im.Labels), 0o644) != nil {
+			t.Fatal("writing fake MNIST")
+		}
+	}
+	return filepath.Join(dir, "data")
 }
