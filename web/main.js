@@ -4,49 +4,120 @@
 // looks like a slow one.
 'use strict';
 
-// The model worker starts here, before the app's wasm is fetched, so that its (larger) wasm
-// downloads and compiles while the app's does: on two idle cores the first picture came 0.2 s
-// sooner (2.71 → 2.49 s, median of 5 cold loads; docs/performance.md). Its messages wait in a
-// queue until the app takes it over (wasm/app/app.go, startWorker); a worker the app restarts
-// later is the app's own.
+// The page's first picture is drawn here, before the app is up (the app — Go, ebiten, 12.8 MB
+// of wasm — takes ~1.6 s to start, more than the worker needs for the picture): the worker is
+// started with the page's link (worker.js?first=QUERY), draws its first grid unasked (message id
+// -1, wasm/worker/first.go) and this script paints it in the app's layout, on a canvas over the
+// app's, until the app draws its own (the same pixels, which the worker kept). The app's wasm is
+// fetched only then, so that the first picture shares neither the network nor the cores with it
+// (issue 7: 1.5 s and 5 MB before the first grid). Links whose first picture the worker does not
+// draw (MADE, diffusion, views, the lab) start the app at once. The worker's other messages wait
+// in a queue until the app takes it over (wasm/app/app.go, startWorker).
+const FIRST_ID = -1;
+const page = window.parent;
+let appStarted = false;
+const startApp = () => {
+  if (!appStarted) {
+    appStarted = true;
+    runApp();
+  }
+};
+
 window.genlabEarlyWorker = (() => {
   try {
-    const worker = new Worker('worker.js');
+    const worker = new Worker('worker.js?first=' + encodeURIComponent(page.location.search));
     const queue = [];
-    worker.onmessage = (e) => queue.push(['message', e]);
-    worker.onerror = (e) => queue.push(['error', e]);
+    worker.onmessage = (e) => {
+      let r = null;
+      try { r = JSON.parse(e.data.json); } catch (_) { /* the app reports bad messages */ }
+      if (r && r.id === FIRST_ID) {
+        if (r.kind === 'grid') paintFirst(r, e.data.pix);
+        else if (r.kind === 'error') console.warn('genlab: no early first picture: ' + r.error);
+        startApp();
+        return;
+      }
+      queue.push(['message', e]);
+      if (r && r.kind === 'crashed') startApp();
+    };
+    worker.onerror = (e) => { queue.push(['error', e]); startApp(); };
+    // However slow the worker, the app (controls, notices) is not held back longer than this.
+    setTimeout(startApp, 4000);
     return { worker, queue };
   } catch (e) {
     return null; // the app starts its own and reports what fails
   }
 })();
 
-(async () => {
-  const page = window.parent;
-  const fail = (msg) => {
-    console.error('genlab: ' + msg);
-    const banner = page.document.getElementById('error');
-    if (banner) {
-      banner.textContent = 'The page could not start: ' + msg;
-      banner.hidden = false;
-    }
-    page.document.body.dataset.state = 'error';
-  };
-  try {
-    const go = new Go();
-    go.exit = (code) => { if (code !== 0) fail(`the app stopped with exit code ${code} (see the console)`); };
-    const url = 'wasm/app.wasm';
-    let result;
-    try {
-      result = await WebAssembly.instantiateStreaming(fetch(url), go.importObject);
-    } catch (streamingError) {
-      // Some static hosts send .wasm with a wrong Content-Type; instantiate from bytes instead.
-      const resp = await fetch(url);
-      if (!resp.ok) throw new Error(`${url}: HTTP ${resp.status}`);
-      result = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
-    }
-    await go.run(result.instance);
-  } catch (e) {
-    fail(String(e && e.message || e));
+// paintFirst draws a grid as the app's game.go lays it out (960×600 logical pixels scaled to fit,
+// the samples panel on the left), and records when, for genlab.status().firstGridMs.
+function paintFirst(r, pix) {
+  const g = r.grid;
+  if (!g || !pix || pix.byteLength !== 4 * g.w * g.h) return;
+  const dpr = window.devicePixelRatio || 1;
+  const cv = document.createElement('canvas');
+  cv.id = 'genlab-first';
+  cv.width = Math.round(window.innerWidth * dpr);
+  cv.height = Math.round(window.innerHeight * dpr);
+  cv.style.cssText = 'position:fixed;left:0;top:0;width:100%;height:100%;z-index:10';
+  const ctx = cv.getContext('2d');
+  const k = Math.min(cv.width / 960, cv.height / 600);
+  const ox = (cv.width - 960 * k) / 2, oy = (cv.height - 600 * k) / 2;
+  const rect = (x, y, w, h, c) => { ctx.fillStyle = c; ctx.fillRect(ox + x * k, oy + y * k, w * k, h * k); };
+  ctx.fillStyle = 'rgb(22,24,29)';
+  ctx.fillRect(0, 0, cv.width, cv.height);
+  rect(20, 16, 540, 530, 'rgb(32,35,43)');
+  rect(580, 16, 360, 530, 'rgb(32,35,43)');
+  ctx.fillStyle = 'rgb(226,230,236)';
+  ctx.font = `${14 * k}px sans-serif`;
+  ctx.textBaseline = 'top';
+  ctx.fillText(g.title, ox + 32 * k, oy + 26 * k);
+  const img = document.createElement('canvas');
+  img.width = g.w;
+  img.height = g.h;
+  img.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(pix), g.w, g.h), 0, 0);
+  const bw = 520 * k, bh = 484 * k; // the picture's box: x+10, y+36, w-20, h-46
+  let s = Math.min(bw / g.w, bh / g.h);
+  const whole = Math.floor(s);
+  ctx.imageSmoothingEnabled = !(whole >= 1 && whole >= 0.8 * s);
+  if (!ctx.imageSmoothingEnabled) s = whole;
+  ctx.drawImage(img, Math.round(ox + 30 * k + (bw - g.w * s) / 2), Math.round(oy + 52 * k + (bh - g.h * s) / 2), g.w * s, g.h * s);
+  document.body.appendChild(cv);
+  window.genlabFirstPaintMs = page.performance.now();
+  // Until the app is up (it replaces this), the test hooks can see the picture arrive.
+  if (!page.genlab) {
+    page.genlab = { status: () => ({ state: page.document.body.dataset.state, firstGridMs: window.genlabFirstPaintMs, firstPaintMs: window.genlabFirstPaintMs }) };
   }
-})();
+}
+
+function runApp() {
+  (async () => {
+    const fail = (msg) => {
+      console.error('genlab: ' + msg);
+      const banner = page.document.getElementById('error');
+      if (banner) {
+        banner.textContent = 'The page could not start: ' + msg;
+        banner.hidden = false;
+      }
+      page.document.body.dataset.state = 'error';
+    };
+    try {
+      const go = new Go();
+      go.exit = (code) => { if (code !== 0) fail(`the app stopped with exit code ${code} (see the console)`); };
+      const url = 'wasm/app.wasm';
+      let result;
+      try {
+        result = await WebAssembly.instantiateStreaming(fetch(url), go.importObject);
+      } catch (streamingError) {
+        // Some static hosts send .wasm with a wrong Content-Type; instantiate from bytes instead.
+        const resp = await fetch(url);
+        if (!resp.ok) throw new Error(`${url}: HTTP ${resp.status}`);
+        result = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
+      }
+      await go.run(result.instance);
+    } catch (e) {
+      fail(String(e && e.message || e));
+    }
+  })();
+}
+
+if (!window.genlabEarlyWorker) startApp();

@@ -80,6 +80,17 @@ func TestTrainSampleEval(t *testing.T) {
 	if _, errOut, code = genlab(t, dir, "sample", "--model", "vae-digits", "--weights", "half", "-n", "4", "-o", "h.png"); code != 0 {
 		t.Fatalf("sample from float16 weights: %s", errOut)
 	}
+	// first.bin, the page's first-picture copy: the encoder zeroed, the same samples as page.bin.
+	_ = os.MkdirAll(filepath.Join(dir, "first"), 0o755)
+	if b, err := os.ReadFile(filepath.Join(dir, "run", "first.bin")); err != nil || os.WriteFile(filepath.Join(dir, "first", "weights.bin"), b, 0o644) != nil {
+		t.Fatalf("first.bin: %v", err)
+	}
+	if _, errOut, code = genlab(t, dir, "sample", "--model", "vae-digits", "--weights", "first", "-n", "4", "-o", "f.png"); code != 0 {
+		t.Fatalf("sample from first.bin: %s", errOut)
+	}
+	if h, f := readFile(t, filepath.Join(dir, "h.png")), readFile(t, filepath.Join(dir, "f.png")); string(h) != string(f) {
+		t.Fatal("first.bin draws other samples than page.bin")
+	}
 	out, errOut, code := genlab(t, dir, "eval", "--model", "vae-digits", "--weights", "run", "--json", "--samples", "5", "--limit", "20")
 	if code != 0 {
 		t.Fatalf("eval: %s", errOut)
@@ -135,4 +146,13 @@ func TestBadInputGivesOneLineReason(t *testing.T) {
 			t.Errorf("%v: %d lines of error: %q", c.args, len(lines), errOut)
 		}
 	}
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

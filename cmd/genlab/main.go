@@ -35,7 +35,7 @@ commands:
   eval     test-set metrics; with --json the last line is one JSON object
   experiment  reproduce a report's study (e.g. made) into docs/experiments/
   webdata  write the digit subsets the page fetches (web/data)
-  webweights  write the page's float16 copy (page.bin) beside each weights.bin given
+  webweights  write the page's float16 copies (page.bin, first.bin) beside each weights.bin given
 run 'genlab COMMAND -h' for its flags`
 
 func main() {

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/gomlx/compute"
+
 	"genlab/core/data"
 	"genlab/core/model"
 )
@@ -78,7 +80,9 @@ func writeTests(dataDir, out string, nShapes, nFaces int) error {
 }
 
 // cmdWebweights writes, beside each weights.bin named, the page's float16 copy (model.Halve):
-// the page fetches page.bin, half the bytes, and falls back to weights.bin where there is none.
+// the page fetches page.bin, half the bytes, and falls back to weights.bin where there is none;
+// and, where sampling does not read every variable, first.bin: page.bin with those zeroed
+// (model.FirstCopy), which the page's first picture fetches.
 func cmdWebweights(args []string) error {
 	fs := newFlags("webweights")
 	if err := fs.Parse(args); err != nil {
@@ -87,6 +91,7 @@ func cmdWebweights(args []string) error {
 	if fs.NArg() == 0 {
 		return fmt.Errorf("name the weights files: genlab webweights pretrained/*/weights.bin")
 	}
+	var backend compute.Backend
 	for _, in := range fs.Args() {
 		raw, err := os.ReadFile(in)
 		if err != nil {
@@ -101,6 +106,26 @@ func cmdWebweights(args []string) error {
 			return err
 		}
 		fmt.Printf("%s: %d → %d bytes (float16; largest relative rounding %.1e)\n", out, len(raw), len(half), worst)
+		if backend == nil {
+			if backend, err = model.NewBackend("go"); err != nil {
+				return err
+			}
+		}
+		first, zeroed, err := model.FirstCopy(backend, half, out)
+		if err != nil { // a model that does not sample (the classifier): no first picture to draw
+			zeroed = nil
+		}
+		out = filepath.Join(filepath.Dir(in), model.FirstFileName)
+		if len(zeroed) == 0 { // sampling reads everything: the page's first picture takes page.bin
+			if err := os.Remove(out); err != nil && !os.IsNotExist(err) {
+				return err
+			}
+			continue
+		}
+		if err := model.WriteFileAtomic(out, first); err != nil {
+			return err
+		}
+		fmt.Printf("%s: %d bytes, %v zeroed (sampling does not read them: the same samples)\n", out, len(first), zeroed)
 	}
 	return nil
 }

@@ -196,6 +196,17 @@ func Halve(b []byte, name string) ([]byte, float64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
+	vars, worst, err := halfVars(w, name)
+	if err != nil {
+		return nil, 0, err
+	}
+	out, err := encode(w.Header, vars)
+	return out, worst, err
+}
+
+// halfVars is w's variables in file order, float32 ones as float16, and the largest relative
+// rounding error of a value.
+func halfVars(w *Weights, name string) ([]namedTensor, float64, error) {
 	var vars []namedTensor
 	var worst float64
 	for _, vi := range w.Vars {
@@ -216,8 +227,7 @@ func Halve(b []byte, name string) ([]byte, float64, error) {
 		}
 		vars = append(vars, namedTensor{vi.Path, t})
 	}
-	out, err := encode(w.Header, vars)
-	return out, worst, err
+	return vars, worst, nil
 }
 
 // Apply copies the weights into a freshly built model's store. Every variable the model has must

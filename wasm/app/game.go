@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"sync"
+	"syscall/js"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
@@ -26,6 +28,13 @@ var (
 	colAccent = color.RGBA{98, 160, 255, 255}
 	colGrid   = color.RGBA{52, 56, 68, 255}
 )
+
+// removeFirstPaint takes main.js's first picture (a canvas over the app's) away, once.
+var removeFirstPaint = sync.OnceFunc(func() {
+	if c := js.Global().Get("document").Call("getElementById", "genlab-first"); c.Truthy() {
+		c.Call("remove")
+	}
+})
 
 type game struct {
 	a               *app
@@ -108,6 +117,13 @@ func (g *game) Draw(screen *ebiten.Image) {
 	if g.mainImg != nil && !g.mainShownBefore {
 		g.mainShownBefore = true
 		a.firstGridMs = a.now()
+		if ms := js.Global().Get("genlabFirstPaintMs"); ms.Type() == js.TypeNumber { // main.js drew it first
+			a.firstPaintMs = ms.Float()
+			a.firstGridMs = a.firstPaintMs
+		}
+	}
+	if g.mainImg != nil || a.phase == "error" {
+		removeFirstPaint() // the app's own picture, or its error, replaces main.js's first picture
 	}
 	if g.mainImg != nil && a.phase != "ready" {
 		a.phase = "ready"

@@ -57,6 +57,11 @@ func (a *app) hook(fn func(args []js.Value) any) js.Func {
 }
 
 func (a *app) status() map[string]any {
+	// main.js's first picture may be on screen before the app draws its own.
+	firstPaint := a.firstPaintMs
+	if ms := js.Global().Get("genlabFirstPaintMs"); ms.Type() == js.TypeNumber {
+		firstPaint = ms.Float()
+	}
 	return map[string]any{
 		"state":         a.phase,
 		"model":         a.loaded,
@@ -66,7 +71,8 @@ func (a *app) status() map[string]any {
 		"notices":       jsStrings(a.notices),
 		"lastSampleMs":  a.lastSampleMs,
 		"workerMs":      a.workerMs,
-		"firstGridMs":   a.firstGridMs,
+		"firstGridMs":   cmp.Or(firstPaint, a.firstGridMs),
+		"firstPaintMs":  firstPaint,
 		"workerUpMs":    a.workerUpMs,
 		"loadMs":        a.loadMs,
 		"gridHash":      a.gridHash,

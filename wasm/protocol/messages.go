@@ -50,6 +50,12 @@ const (
 	TrainDone    = "done"    // reached its step count
 )
 
+// FirstID is the request id of the page's first picture, which the worker draws unasked, before
+// the app is up, when its script was started with the page's link (worker.js?first=QUERY): the
+// grid, or an error, or Done when the link's first picture is not one it draws (main.js). The
+// app's own identical request later gets the same grid.
+const FirstID = -1
+
 // Grid targets: which picture on the canvas a grid replaces.
 const (
 	TargetMain  = "main"  // samples or a view of the loaded model

@@ -49,6 +49,12 @@ func DefaultState() State {
 	return State{Model: DefaultModel, Seed: DefaultSeed, N: DefaultN, Temp: DefaultTemp, Ens: 1}
 }
 
+// SampleRequest is the request for the state's samples (the app adds what its model's family
+// needs: familyRequest), also what the worker draws as the first picture.
+func (s State) SampleRequest() Request {
+	return Request{Op: OpSample, Seed: s.Seed, N: s.N, Temp: s.Temp, Mask: s.Mask, Ens: s.Ens}
+}
+
 // ParseState reads a URL query ("model=vae-digits&seed=1&n=64", with or without "?"). Each
 // value that cannot be used is replaced by its default or clamped into range, and described in
 // problems, one sentence each, for the page to show.

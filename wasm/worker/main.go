@@ -37,6 +37,7 @@ type worker struct {
 	train    *trainer                // nil when no training run exists
 	upgrade  *upgrade                // the loaded model's move to ONNX Runtime Web, when due (upgrade.go)
 	testNLL  map[string][]float64    // sorted NLLs of the test digits, by model and mask sets (score)
+	first    *firstGrid              // the page's first picture, drawn before the app asked (first.go)
 }
 
 func main() {
@@ -48,6 +49,7 @@ func main() {
 		models = append(models, protocol.ModelInfo{Name: n, Family: spec.Family, About: spec.About})
 	}
 	post(protocol.Response{Kind: protocol.KindHello, Models: models}, nil)
+	w.firstPaint()
 	w.loop()
 }
 

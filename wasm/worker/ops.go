@@ -18,16 +18,29 @@ import (
 
 // Paths are relative to the worker script, so the page works from any folder of a static host.
 const (
-	pageWeightsURL = "pretrained/%s/" + model.PageFileName    // float16 copy (make web)
-	weightsURL     = "pretrained/%s/" + model.WeightsFileName // where there is no page copy
-	testImagesURL  = "data/%s-test-images-idx3-ubyte.gz"      // mnist, shapes (cmd/genlab/webdata.go)
-	testFacesURL   = "data/faces-test-u8.bin.gz"
-	trainImageURL  = "data/mnist-train-images-idx3-ubyte.gz"
+	weightsURL    = "pretrained/%s/%s"                  // model, file name
+	testImagesURL = "data/%s-test-images-idx3-ubyte.gz" // mnist, shapes (cmd/genlab/webdata.go)
+	testFacesURL  = "data/faces-test-u8.bin.gz"
+	trainImageURL = "data/mnist-train-images-idx3-ubyte.gz"
 )
 
 type errUnknownOp string
 
 func (e errUnknownOp) Error() string { return fmt.Sprintf("worker: unknown operation %q", string(e)) }
+
+// fetchWeights fetches the first of a model's weights files that exists, in the order given.
+func fetchWeights(name string, files ...string) (raw []byte, url string, err error) {
+	for _, f := range files {
+		url = fmt.Sprintf(weightsURL, name, f)
+		if raw, err = fetchBytes(url); !errors.Is(err, errNotFound) {
+			break
+		}
+	}
+	if err != nil {
+		return nil, url, fmt.Errorf("%s has no pretrained weights here: %w", name, err)
+	}
+	return raw, url, nil
+}
 
 // load fetches a model's pretrained weights and builds it on the preferred backend. The previous
 // model stays loaded until the new one is ready, and stays if the load fails or is cancelled.
@@ -36,18 +49,14 @@ func (w *worker) load(req protocol.Request) error {
 	if _, err := model.Lookup(req.Model); err != nil {
 		return err
 	}
-	url := fmt.Sprintf(pageWeightsURL, req.Model)
 	progress := func(stage string, done int) {
 		post(protocol.Response{ID: req.ID, Kind: protocol.KindProgress, Stage: stage, Done: done, Total: 3}, nil)
 	}
 	progress("fetching weights", 0)
-	raw, err := fetchBytes(url)
-	if errors.Is(err, errNotFound) { // weights trained or copied in without `make web`
-		url = fmt.Sprintf(weightsURL, req.Model)
-		raw, err = fetchBytes(url)
-	}
+	// page.bin, or weights.bin where the weights were trained or copied in without `make web`.
+	raw, url, err := fetchWeights(req.Model, model.PageFileName, model.WeightsFileName)
 	if err != nil {
-		return fmt.Errorf("%s has no pretrained weights here: %w", req.Model, err)
+		return err
 	}
 	if w.cancelled.Load() {
 		return w.doneCancelled(req)
@@ -160,27 +169,47 @@ func (w *worker) sample(req protocol.Request) error {
 	if w.m == nil {
 		return fmt.Errorf("no model is loaded yet")
 	}
-	n, _ := protocol.ClampN(fmt.Sprint(req.N))
-	temp := protocol.ClampTemp(req.Temp)
-	title := fmt.Sprintf("%d samples · seed %d · temperature %g", n, req.Seed, temp)
+	if w.firstAgain(req) {
+		return nil
+	}
+	opt, title := sampleOptions(req)
 	w.useMasks(req)
 	if ar, ok := w.m.(autoregressive); ok {
-		return w.animate(req, ar, model.SampleOptions{N: n, Seed: req.Seed, Temperature: temp}, title)
+		return w.animate(req, ar, opt, title)
 	}
-	if done, err := w.liveSample(req, model.SampleOptions{N: n, Seed: req.Seed, Temperature: temp}, title); done {
+	if done, err := w.liveSample(req, opt, title); done {
 		return err
 	}
-	start := time.Now()
-	var im *data.Images
-	err := model.Guard(func() (err error) {
-		im, err = w.m.Sample(model.SampleOptions{N: n, Seed: req.Seed, Temperature: temp})
-		return err
-	})
+	msg, pix, err := plainSample(w.m, req)
 	if err != nil {
 		return err
 	}
-	sendGrid(req.ID, protocol.TargetMain, title, &model.Grid{Images: im, Cols: squareCols(n)}, start)
+	post(msg, pix)
 	return nil
+}
+
+// sampleOptions are a sample request's options, clamped, and its grid's title.
+func sampleOptions(req protocol.Request) (model.SampleOptions, string) {
+	n, _ := protocol.ClampN(fmt.Sprint(req.N))
+	temp := protocol.ClampTemp(req.Temp)
+	return model.SampleOptions{N: n, Seed: req.Seed, Temperature: temp},
+		fmt.Sprintf("%d samples · seed %d · temperature %g", n, req.Seed, temp)
+}
+
+// plainSample answers a sample request with one run of m.Sample: the grid's message and pixels.
+func plainSample(m model.Model, req protocol.Request) (protocol.Response, []byte, error) {
+	opt, title := sampleOptions(req)
+	start := time.Now()
+	var im *data.Images
+	err := model.Guard(func() (err error) {
+		im, err = m.Sample(opt)
+		return err
+	})
+	if err != nil {
+		return protocol.Response{}, nil, err
+	}
+	msg, pix := gridMessage(req.ID, protocol.TargetMain, title, &model.Grid{Images: im, Cols: squareCols(opt.N)}, start, 0, 0)
+	return msg, pix, nil
 }
 
 // view runs one of the loaded model's views and sends its grid.
@@ -276,13 +305,18 @@ func sendGrid(id int, target, title string, g *model.Grid, start time.Time) {
 
 // sendStep is sendGrid for a grid streamed while it is drawn: step of steps done.
 func sendStep(id int, target, title string, g *model.Grid, start time.Time, step, steps int) {
+	post(gridMessage(id, target, title, g, start, step, steps))
+}
+
+// gridMessage draws a grid and describes it.
+func gridMessage(id int, target, title string, g *model.Grid, start time.Time, step, steps int) (protocol.Response, []byte) {
 	img := plot.Grid(g.Images, g.Cols, 1)
 	if plot.IsPoints(g.Images) { // a 2-D model's samples: points on [-4, 4]², as the CLI draws them
 		img = plot.Scatter(g.Images.Pix, 256, 4)
 	}
 	info := &protocol.GridInfo{Target: target, Title: title, W: img.Rect.Dx(), H: img.Rect.Dy(), N: g.Images.N, Cols: g.Cols,
 		Step: step, Steps: steps}
-	post(protocol.Response{ID: id, Kind: protocol.KindGrid, Grid: info, Ms: msSince(start)}, img.Pix)
+	return protocol.Response{ID: id, Kind: protocol.KindGrid, Grid: info, Ms: msSince(start)}, img.Pix
 }
 
 func squareCols(n int) int {
