@@ -159,6 +159,22 @@ func (r *Report) markdown() string {
 			}
 			p("\n| measure | value |\n|---|---|\n")
 		}
+		if m := br.FirstGridMarks; len(m) > 0 {
+			p("\nWhere the median first grid's time went (ms after navigation, `status().firstMarks`):\n\n| stage | at | took |\n|---|---|---|\n")
+			prev := 0.0
+			for _, st := range []struct{ key, about string }{
+				{"worker", "worker script running"}, {"wasm", "worker.wasm fetched and compiled"},
+				{"go", "Go runtime up (the program's main)"}, {"fetched", "first.bin fetched"},
+				{"built", "model built from it (Go backend)"}, {"sampled", "64 samples drawn"},
+				{"painted", "grid painted by main.js"},
+			} {
+				if at, ok := m[st.key]; ok {
+					p("| %s | %.0f | %.0f |\n", st.about, at, at-prev)
+					prev = at
+				}
+			}
+			p("\n| measure | value |\n|---|---|\n")
+		}
 		names := make([]string, 0, len(br.GridMs))
 		for name := range br.GridMs {
 			names = append(names, name)

@@ -29,8 +29,11 @@ type Browser struct {
 	FirstGridRuns   []float64        `json:"first_grid_runs_ms,omitempty"`
 	FirstGridBytes  int64            `json:"first_grid_bytes,omitempty"` // of the median load
 	FirstGridByPath map[string]int64 `json:"first_grid_bytes_by_path,omitempty"`
-	FrameP95Ms      float64          `json:"frame_p95_ms_training,omitempty"`
-	FrameMaxMs      float64          `json:"frame_max_ms_training,omitempty"`
+	// The median load's stages, ms after navigation (status().firstMarks): worker script started,
+	// its wasm compiled, Go running, first.bin fetched, model built, sampled, painted.
+	FirstGridMarks map[string]float64 `json:"first_grid_marks_ms,omitempty"`
+	FrameP95Ms     float64            `json:"frame_p95_ms_training,omitempty"`
+	FrameMaxMs     float64            `json:"frame_max_ms_training,omitempty"`
 	// The same interval with the page idle, just before training: what the machine alone costs.
 	FrameP95IdleMs  float64 `json:"frame_p95_ms_idle,omitempty"`
 	Frames          int     `json:"frames_training,omitempty"`
@@ -161,6 +164,7 @@ func (r *Report) page(chromium string, grids bool) {
 		ms     float64
 		bytes  int64
 		byPath map[string]int64
+		marks  map[string]float64
 	}
 	var loads []load
 	var b *browser
@@ -180,9 +184,10 @@ func (r *Report) page(chromium string, grids bool) {
 		var t struct {
 			Origin, Grid float64
 			Error        string
+			Marks        map[string]float64
 		}
 		if err == nil {
-			err = b.eval(`({origin: performance.timeOrigin, grid: window.genlab.status().firstGridMs, error: window.genlab.status().error})`, &t, 10*time.Second)
+			err = b.eval(`({origin: performance.timeOrigin, grid: window.genlab.status().firstGridMs, error: window.genlab.status().error, marks: window.genlab.status().firstMarks || null})`, &t, 10*time.Second)
 		}
 		if err == nil && t.Grid <= 0 {
 			err = fmt.Errorf("the page failed: %s", t.Error)
@@ -194,7 +199,7 @@ func (r *Report) page(chromium string, grids bool) {
 		}
 		at := time.UnixMicro(int64((t.Origin + t.Grid) * 1000))
 		total, byPath := proxy.bytesUntil(at)
-		loads = append(loads, load{t.Grid, total, byPath})
+		loads = append(loads, load{t.Grid, total, byPath, t.Marks})
 	}
 	defer b.close()
 	slices.SortFunc(loads, func(a, b load) int { return int(a.ms - b.ms) })
@@ -203,6 +208,7 @@ func (r *Report) page(chromium string, grids bool) {
 	}
 	med := loads[len(loads)/2]
 	r.Browser.FirstGridMs, r.Browser.FirstGridBytes, r.Browser.FirstGridByPath = med.ms, med.bytes, med.byPath
+	r.Browser.FirstGridMarks = med.marks
 
 	// 2. Frames on the main thread while the page trains (in its worker).
 	r.frames(b)

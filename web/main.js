@@ -83,9 +83,14 @@ function paintFirst(r, pix) {
   ctx.drawImage(img, Math.round(ox + 30 * k + (bw - g.w * s) / 2), Math.round(oy + 52 * k + (bh - g.h * s) / 2), g.w * s, g.h * s);
   document.body.appendChild(cv);
   window.genlabFirstPaintMs = page.performance.now();
+  // The worker's stages, on the page's clock (ms since navigation), for status().firstMarks.
+  window.genlabFirstMarks = { painted: Math.round(window.genlabFirstPaintMs) };
+  for (const [stage, t] of Object.entries(r.marks || {})) {
+    window.genlabFirstMarks[stage] = Math.round(t - page.performance.timeOrigin);
+  }
   // Until the app is up (it replaces this), the test hooks can see the picture arrive.
   if (!page.genlab) {
-    page.genlab = { status: () => ({ state: page.document.body.dataset.state, firstGridMs: window.genlabFirstPaintMs, firstPaintMs: window.genlabFirstPaintMs }) };
+    page.genlab = { status: () => ({ state: page.document.body.dataset.state, firstGridMs: window.genlabFirstPaintMs, firstPaintMs: window.genlabFirstPaintMs, firstMarks: window.genlabFirstMarks }) };
   }
 }
 

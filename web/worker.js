@@ -6,6 +6,12 @@
 
 const here = (path) => new URL(path, self.location.href).href;
 
+// Wall-clock times (ms since the epoch) of the first picture's stages: the bench's breakdown of
+// the first grid (wasm/worker/first.go adds its own and sends them with the picture).
+self.genlabMarks = {};
+self.genlabMark = (stage) => { self.genlabMarks[stage] = performance.timeOrigin + performance.now(); };
+genlabMark('worker');
+
 // Loaded when the Go program first asks (its backends, wasm/worker/backend.go), not before the
 // first picture, which the Go backend draws: '' when ORT is ready, else why it is not.
 self.genlabLoadOrt = () => {
@@ -41,6 +47,7 @@ importScripts(here('wasm_exec.js'));
       if (!resp.ok) throw new Error(`wasm/worker.wasm: HTTP ${resp.status}`);
       result = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
     }
+    genlabMark('wasm');
     await go.run(result.instance);
   } catch (e) {
     crashed(`The model worker could not start: ${String(e && e.message || e).replace(/\.?$/, '.')}`);

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -24,6 +25,7 @@ func cmdTrain(args []string) error {
 	config := fs.String("config", "", "family config JSON (default: the model's)")
 	every := fs.Duration("checkpoint-every", 30*time.Second, "checkpoint period")
 	from := fs.String("from", "", "weights file to continue from (its step count too) when the run folder has no checkpoint yet, e.g. pretrained/MODEL/weights.bin")
+	lr := fs.Float64("lr", 0, "learning rate (default: the model's); e.g. a lower one to continue a trained model")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -36,6 +38,9 @@ func cmdTrain(args []string) error {
 	}
 	if err := checkRange("--steps", *steps, 1, 100_000_000); err != nil {
 		return err
+	}
+	if *lr < 0 || *lr > 1 || math.IsNaN(*lr) {
+		return fmt.Errorf("--lr %g out of range (0: the model's, up to 1)", *lr)
 	}
 	if *out == "" {
 		*out = filepath.Join("runs", spec.Name)
@@ -58,7 +63,7 @@ func cmdTrain(args []string) error {
 	}
 	_, step, err := train.Run(ctx, train.Options{
 		Model: spec.Name, Config: cfg, Data: images, Out: *out, Steps: *steps, Seed: *seed,
-		Backend: backend, Every: *every, From: *from,
+		Backend: backend, Every: *every, From: *from, LR: *lr,
 		Progress: func(p train.Progress) { bar.update(p) },
 	})
 	bar.done()

@@ -155,19 +155,38 @@ func Names() []string {
 
 // Lookup returns the spec of a registered model.
 func Lookup(name string) (Spec, error) {
+	e, err := find(name)
+	return e.spec, err
+}
+
+func find(name string) (entry, error) {
 	e, ok := registry[name]
 	if !ok {
-		return Spec{}, fmt.Errorf("unknown model %q (known: %s)", name, strings.Join(Names(), ", "))
+		return entry{}, fmt.Errorf("unknown model %q (known: %s)", name, strings.Join(Names(), ", "))
 	}
-	return e.spec, nil
+	return e, nil
+}
+
+// Option changes a model's spec for one instance (New, FromWeights).
+type Option func(*Spec)
+
+// WithLR sets the learning rate (e.g. a lower one to continue a trained model); 0 keeps the spec's.
+func WithLR(lr float64) Option {
+	return func(s *Spec) {
+		if lr > 0 {
+			s.LR = lr
+		}
+	}
 }
 
 // New builds a freshly initialised model. config may be nil for the defaults.
-func New(backend compute.Backend, name string, config json.RawMessage, seed uint64) (Model, error) {
-	e, ok := registry[name]
-	if !ok {
-		_, err := Lookup(name)
+func New(backend compute.Backend, name string, config json.RawMessage, seed uint64, opts ...Option) (Model, error) {
+	e, err := find(name)
+	if err != nil {
 		return nil, err
+	}
+	for _, o := range opts {
+		o(&e.spec)
 	}
 	return e.new(backend, e.spec, config, seed)
 }

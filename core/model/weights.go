@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -230,6 +232,13 @@ func halfVars(w *Weights, name string) ([]namedTensor, float64, error) {
 	return vars, worst, nil
 }
 
+// Drop removes the variables whose path ends with suffix (e.g. an optimizer's learning rate, so
+// that a resumed run takes a new one).
+func (w *Weights) Drop(suffix string) {
+	w.Vars = slices.DeleteFunc(w.Vars, func(vi VarInfo) bool { return strings.HasSuffix(vi.Path, suffix) })
+	maps.DeleteFunc(w.Tensors, func(path string, _ *tensors.Tensor) bool { return strings.HasSuffix(path, suffix) })
+}
+
 // Apply copies the weights into a freshly built model's store. Every variable the model has must
 // be present with the same shape; extra variables (optimizer state, global step) are created as
 // non-trainable so that training resumes exactly. One exception: a moving average (EMA) the
@@ -329,16 +338,18 @@ func ReadWeightsFile(path string) (*Weights, error) {
 
 // FromWeights rebuilds a model from decoded weights: the architecture from the saved config, the
 // values from the tensors. want, if not empty, is the model name the caller expects.
-func FromWeights(backend compute.Backend, w *Weights, want, name string) (Model, error) {
+func FromWeights(backend compute.Backend, w *Weights, want, name string, opts ...Option) (Model, error) {
 	if want != "" && w.Model != want {
 		return nil, fmt.Errorf("%s: holds weights of model %q, not %q", name, w.Model, want)
 	}
-	e, ok := registry[w.Model]
-	if !ok {
-		_, err := Lookup(w.Model)
+	e, err := find(w.Model)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	spec := e.spec
+	for _, o := range opts {
+		o(&spec)
+	}
 	spec.load = &loading{w}
 	m, err := e.new(backend, spec, w.Config, 0)
 	spec.load.w = nil // the model keeps its spec: not the weights

@@ -4,14 +4,17 @@ package train
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/gomlx/compute"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
 
 	"genlab/core/data"
 	"genlab/core/model"
@@ -19,8 +22,11 @@ import (
 
 // Options of one training run.
 type Options struct {
-	Model   string
-	Config  []byte // Family config JSON; nil for the model's default.
+	Model string
+	// Config is the family config JSON; nil for the model's default. Resuming (a checkpoint or
+	// From), its keys replace the saved config's: e.g. {"eta":1} to change a sampling default.
+	// Keys that change tensor shapes fail the load.
+	Config  []byte
 	Data    *data.Images
 	Out     string // Folder for checkpoint.bin, weights.bin, loss.csv, loss.png.
 	Steps   int    // Train until this global step.
@@ -30,7 +36,10 @@ type Options struct {
 	// From is a weights file to start from when Out has no checkpoint: a run carried over from
 	// another machine (committed provisional weights). Optimizer state starts afresh unless the
 	// file has it; the step count continues from the file's.
-	From     string
+	From string
+	// LR, when > 0, replaces the model's learning rate, also in a resumed run (whose checkpointed
+	// rate is dropped): e.g. a lower rate to continue a trained GAN.
+	LR       float64
 	Progress func(p Progress)
 }
 
@@ -137,7 +146,7 @@ func Run(ctx context.Context, opt Options) (model.Model, int, error) {
 func resume(opt Options, ckpt string) (model.Model, int, error) {
 	if _, err := os.Stat(ckpt); errors.Is(err, os.ErrNotExist) {
 		if opt.From == "" {
-			m, err := model.New(opt.Backend, opt.Model, opt.Config, opt.Seed)
+			m, err := model.New(opt.Backend, opt.Model, opt.Config, opt.Seed, model.WithLR(opt.LR))
 			return m, 0, err
 		}
 		ckpt = opt.From
@@ -146,9 +155,34 @@ func resume(opt Options, ckpt string) (model.Model, int, error) {
 	if err != nil {
 		return nil, 0, fmt.Errorf("%v (delete it to start over)", err)
 	}
-	m, err := model.FromWeights(opt.Backend, w, opt.Model, ckpt)
+	if w.Config, err = overlay(w.Config, opt.Config); err != nil {
+		return nil, 0, err
+	}
+	if opt.LR > 0 {
+		w.Drop("/" + optimizer.ParamLearningRate) // the optimizer creates it again from the spec's rate
+	}
+	m, err := model.FromWeights(opt.Backend, w, opt.Model, ckpt, model.WithLR(opt.LR))
 	if err != nil {
 		return nil, 0, err
 	}
 	return m, int(w.Step), nil
+}
+
+// overlay returns the saved config JSON with the keys of over replaced (nil over: saved as is).
+func overlay(saved, over []byte) ([]byte, error) {
+	if len(over) == 0 {
+		return saved, nil
+	}
+	var s, o map[string]json.RawMessage
+	if err := json.Unmarshal(saved, &s); err != nil {
+		return nil, fmt.Errorf("checkpoint config: %v", err)
+	}
+	if err := json.Unmarshal(over, &o); err != nil {
+		return nil, fmt.Errorf("config: %v (want a JSON object)", err)
+	}
+	if s == nil {
+		s = map[string]json.RawMessage{}
+	}
+	maps.Copy(s, o)
+	return json.Marshal(s)
 }

@@ -13,6 +13,8 @@ import (
 
 	"github.com/gomlx/compute"
 
+	"github.com/gomlx/gomlx/core/tensors"
+
 	"genlab/core/data"
 	"genlab/core/model"
 	_ "genlab/core/vae"
@@ -52,12 +54,12 @@ func init() {
 	spec, _ := model.Lookup("vae-digits")
 	spec.Name, spec.BatchSize = "test-nan", 4
 	model.Register(spec, func(b compute.Backend, s model.Spec, cfg json.RawMessage, seed uint64) (model.Model, error) {
-		m, err := model.New(b, "vae-digits", cfg, seed)
+		m, err := model.New(b, "vae-digits", cfg, seed, model.WithLR(s.LR))
 		return &nanAfter{named: named{m, s}, at: 6}, err
 	})
 	spec.Name = "test-vae"
 	model.Register(spec, func(b compute.Backend, s model.Spec, cfg json.RawMessage, seed uint64) (model.Model, error) {
-		m, err := model.New(b, "vae-digits", cfg, seed)
+		m, err := model.New(b, "vae-digits", cfg, seed, model.WithLR(s.LR))
 		return named{m, s}, err
 	})
 }
@@ -103,6 +105,39 @@ func TestResumeMatchesUninterrupted(t *testing.T) {
 	}
 	if st, err := os.Stat(filepath.Join(mid, LossPNG)); err != nil || st.Size() == 0 {
 		t.Fatal("no loss curve PNG")
+	}
+}
+
+// Options.LR replaces the model's rate, also when resuming a checkpoint that holds another.
+func TestLRReplacesCheckpointedRate(t *testing.T) {
+	out := t.TempDir()
+	if _, _, err := Run(context.Background(), opts(t, "test-vae", out, 3)); err != nil {
+		t.Fatal(err)
+	}
+	rate := func() float32 {
+		w, err := model.ReadWeightsFile(filepath.Join(out, CheckpointFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, v := range w.Tensors {
+			if strings.HasSuffix(name, "/learning_rate") {
+				return tensors.ToScalar[float32](v)
+			}
+		}
+		t.Fatal("checkpoint holds no learning rate")
+		return 0
+	}
+	spec, _ := model.Lookup("test-vae")
+	if got := rate(); got != float32(spec.LR) {
+		t.Fatalf("checkpointed rate %g, want the spec's %g", got, spec.LR)
+	}
+	o := opts(t, "test-vae", out, 5)
+	o.LR = 1e-5
+	if _, _, err := Run(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	if got := rate(); got != 1e-5 {
+		t.Fatalf("resumed with LR 1e-5: checkpointed rate %g", got)
 	}
 }
 
@@ -190,4 +225,36 @@ func TestLossLogKeepsRowsAcrossACrashAfterResume(t *testing.T) {
 		t.Fatalf("after the resume, before any sync, the log holds %+v (%v); want steps 1–3", rows, err)
 	}
 	l.Close()
+}
+
+// A config given on resume replaces the saved config's keys: a key that changes tensor shapes
+// fails the load (rather than being ignored), the rest carry over.
+func TestConfigOnResumeOverlaysSaved(t *testing.T) {
+	got, err := overlay([]byte(`{"T":1000,"eta":0,"hidden":[8]}`), []byte(`{"eta":1}`))
+	if err != nil || string(got) != `{"T":1000,"eta":1,"hidden":[8]}` {
+		t.Fatalf("overlay: %s, %v", got, err)
+	}
+	if _, err := overlay([]byte(`{}`), []byte(`[1]`)); err == nil {
+		t.Fatal("a config that is not a JSON object was accepted")
+	}
+	out := t.TempDir()
+	if _, _, err := Run(context.Background(), opts(t, "test-vae", out, 2)); err != nil {
+		t.Fatal(err)
+	}
+	o := opts(t, "test-vae", out, 3)
+	o.Config = []byte(`{"latent":3}`)
+	if _, _, err := Run(context.Background(), o); err == nil {
+		t.Fatal("resumed a latent-2 checkpoint as latent 3")
+	}
+	o.Config = []byte(`{"latent":2}`)
+	if m, step, err := Run(context.Background(), o); err != nil || step != 3 || !strings.Contains(string(must(json.Marshal(m.Config()))), `"latent":2`) {
+		t.Fatalf("resume with a matching config: step %d, %v", step, err)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

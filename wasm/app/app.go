@@ -58,7 +58,6 @@ type app struct {
 	lastSampleMs float64 // request to grid, as the user waits for it
 	workerMs     float64 // compute time in the worker
 	firstGridMs  float64 // page navigation to the first grid on screen
-	firstPaintMs float64 // the same when main.js drew it before the app was up, else 0
 	workerUpMs   float64 // page navigation to the worker's hello (its wasm compiled and started)
 	loadMs       float64 // the worker's time to fetch, build and compile the model
 	gridHash     string  // FNV-1a of the main grid's pixels, for tests of reproducibility

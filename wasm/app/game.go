@@ -3,6 +3,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
 	"math"
@@ -28,6 +29,14 @@ var (
 	colAccent = color.RGBA{98, 160, 255, 255}
 	colGrid   = color.RGBA{52, 56, 68, 255}
 )
+
+// firstPaintMs is when main.js drew the first picture before the app was up (0: it did not).
+func firstPaintMs() float64 {
+	if ms := js.Global().Get("genlabFirstPaintMs"); ms.Type() == js.TypeNumber {
+		return ms.Float()
+	}
+	return 0
+}
 
 // removeFirstPaint takes main.js's first picture (a canvas over the app's) away, once.
 var removeFirstPaint = sync.OnceFunc(func() {
@@ -116,11 +125,7 @@ func (g *game) Draw(screen *ebiten.Image) {
 
 	if g.mainImg != nil && !g.mainShownBefore {
 		g.mainShownBefore = true
-		a.firstGridMs = a.now()
-		if ms := js.Global().Get("genlabFirstPaintMs"); ms.Type() == js.TypeNumber { // main.js drew it first
-			a.firstPaintMs = ms.Float()
-			a.firstGridMs = a.firstPaintMs
-		}
+		a.firstGridMs = cmp.Or(firstPaintMs(), a.now()) // main.js may have drawn it first
 	}
 	if g.mainImg != nil || a.phase == "error" {
 		removeFirstPaint() // the app's own picture, or its error, replaces main.js's first picture

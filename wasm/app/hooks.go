@@ -58,10 +58,7 @@ func (a *app) hook(fn func(args []js.Value) any) js.Func {
 
 func (a *app) status() map[string]any {
 	// main.js's first picture may be on screen before the app draws its own.
-	firstPaint := a.firstPaintMs
-	if ms := js.Global().Get("genlabFirstPaintMs"); ms.Type() == js.TypeNumber {
-		firstPaint = ms.Float()
-	}
+	firstPaint := firstPaintMs()
 	return map[string]any{
 		"state":         a.phase,
 		"model":         a.loaded,
@@ -73,6 +70,7 @@ func (a *app) status() map[string]any {
 		"workerMs":      a.workerMs,
 		"firstGridMs":   cmp.Or(firstPaint, a.firstGridMs),
 		"firstPaintMs":  firstPaint,
+		"firstMarks":    js.Global().Get("genlabFirstMarks"), // the worker's stages of it (main.js)
 		"workerUpMs":    a.workerUpMs,
 		"loadMs":        a.loadMs,
 		"gridHash":      a.gridHash,

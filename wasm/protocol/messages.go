@@ -156,6 +156,9 @@ type Response struct {
 	// Fetched lists what the worker has fetched so far ("URL HTTP-status"), from its resource
 	// timing: the page's own network log does not show a worker's requests.
 	Fetched []string `json:"fetched,omitempty"`
+	// Marks are the first picture's stages in the worker (wall-clock ms since the epoch: the
+	// worker's and the page's performance clocks have different origins), for the bench.
+	Marks map[string]float64 `json:"marks,omitempty"`
 
 	Stage string `json:"stage,omitempty"`
 	Done  int    `json:"done,omitempty"`

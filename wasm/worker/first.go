@@ -64,10 +64,12 @@ func (w *worker) firstPaint() {
 // wasm would cost more than it saves here) from first.bin, and posts and keeps the grid. The
 // model itself is dropped: first.bin lacks what views and scores need.
 func (w *worker) drawFirst(s protocol.State) error {
+	mark("go")
 	raw, url, err := fetchWeights(s.Model, model.FirstFileName, model.PageFileName, model.WeightsFileName)
 	if err != nil {
 		return err
 	}
+	mark("fetched")
 	wts, err := checkWeights(raw, url, s.Model)
 	if err != nil {
 		return err
@@ -82,13 +84,32 @@ func (w *worker) drawFirst(s protocol.State) error {
 	}
 	req := s.SampleRequest()
 	req.ID = protocol.FirstID
+	mark("built")
 	msg, pix, err := plainSample(m, req)
 	if err != nil {
 		return err
 	}
+	mark("sampled")
 	w.first = &firstGrid{model: s.Model, req: req, msg: msg, pix: pix}
-	post(msg, pix)
+	first := msg
+	first.Marks = marks()
+	post(first, pix)
 	return nil
+}
+
+// mark records when the first picture reached a stage (worker.js keeps the table).
+func mark(stage string) { js.Global().Call("genlabMark", stage) }
+
+// marks is the table of mark, read back.
+func marks() map[string]float64 {
+	t := js.Global().Get("genlabMarks")
+	keys := js.Global().Get("Object").Call("keys", t)
+	out := map[string]float64{}
+	for i := range keys.Length() {
+		k := keys.Index(i).String()
+		out[k] = t.Get(k).Float()
+	}
+	return out
 }
 
 // firstAgain answers the app's request with the first picture when it asks for the same samples
