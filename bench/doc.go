@@ -163,9 +163,11 @@ func (r *Report) markdown() string {
 			p("\nWhere the median first grid's time went (ms after navigation, `status().firstMarks`):\n\n| stage | at | took |\n|---|---|---|\n")
 			prev := 0.0
 			for _, st := range []struct{ key, about string }{
+				{"html", "page's HTML received"}, {"head", "its head's script running (starts the worker)"},
 				{"worker", "worker script running"}, {"wasm", "worker.wasm fetched and compiled"},
-				{"go", "Go runtime up (the program's main)"}, {"fetched", "first.bin fetched"},
-				{"built", "model built from it (Go backend)"}, {"sampled", "64 samples drawn"},
+				{"go", "Go runtime up (the program's main)"}, {"fetched", "first.bin fetched (prefetched by worker.js)"},
+				{"decoded", "first.bin decoded"}, {"backend", "Go backend up"},
+				{"built", "model built from it"}, {"sampled", "64 samples drawn"},
 				{"painted", "grid painted by main.js"},
 			} {
 				if at, ok := m[st.key]; ok {

@@ -85,4 +85,69 @@ Go runtime and ebiten initialised. So the 1.5 s budget now needs a faster app st
 picture drawn before ebiten is up), and the 5 MB budget a smaller app or ~1.2 MB less in the
 worker and weights together (the ONNX-free worker above, and decoder-only weights for the
 first model, ~1 MB less at float16). Not done.
+
+**2026-12-01 (later): the first picture before the app, from first.bin.** Two changes
+(web/main.js, wasm/worker/first.go, model.FirstCopy):
+1. The worker draws the link's first picture unasked: main.js starts it as
+   ` + "`worker.js?first=<the page's query>`" + `, it loads the model on the Go backend and sends the grid
+   (message id −1); main.js paints it, in the app's layout, on a canvas over the app's frame, and
+   only then fetches the app's wasm. The app's identical first request gets the same pixels from
+   the worker (kept, not recomputed); the app removes the canvas when it draws its own picture
+   (or fails). Links whose first picture is not one run of Sample (MADE, diffusion, views, the
+   lab) start the app at once, as before; the app is never held back more than 4 s.
+2. ` + "`genlab webweights`" + ` also writes first.bin: page.bin with every variable group that sampling
+   does not read set to zeros (vae-digits: /encoder; GANs: D and G's raw weights, since samples
+   come from G's average), proven at build time by bit-identical samples for two seeds
+   (cmd/genlab TestTrainSampleEval also compares a sample grid from first.bin and page.bin).
+   Zeros cost brotli nothing: vae-digits 2030548 → 1002701 bytes on the wire.
+
+A/B on this machine minutes apart (` + "`build/bench --skip native,mlp,grids --first-grid-runs 5`" + `,
+the same worker, only web/main.js swapped back; load average ~2.3–3.5, and this machine was
+slower than the one of the 05:38 run above, so compare the two rows with each other only):
+
+| page | first grid, median [runs] ms | bytes before it |
+|---|---|---|
+| before (app first, page.bin) | 5811 [5197 5281 5811 5990 6011] | 7638917 |
+| first picture by main.js from first.bin | 2991 [2743 2866 2991 2992 3187] | **4365733** (budget 5000000: met) |
+
+What is transferred before the first grid now: worker.wasm 3333487, first.bin 1002701, the
+page's html/js/css 29545; app.wasm is fetched after it. The 1.5 s budget is still missed: what
+is left is the worker's own start (its 27 MB wasm compiled, the Go runtime and GoMLX
+initialised) and the model's load on the Go backend; not measured apart yet.
+
+**2026-12-02: the worker from the page's head, first.bin prefetched.** The bench now lets each
+fresh browser settle for 2 s before it navigates (a user's browser is already running when a
+link is opened; before, the browser's own start-up, ~1 s of both cores, overlapped the first
+load), and records more stages (the table above). Same machine, trainings paused, back to back,
+` + "`build/bench --skip native,mlp,grids --first-grid-runs 5`" + `:
+
+| page | first grid, median [runs] ms | stages (ms after navigation) |
+|---|---|---|
+| before (the worker started by app.html's main.js) | 2132 [1981 2034 2132 2224 2352] | worker script 486, wasm 1102, Go main 1302, first.bin 1507, built 1852, sampled 2085 |
+| the worker started by an inline script first in index.html's head | 1919 [1773 1800 1919 2108 2470] | head 163, worker script 370, wasm 975, Go main 1146, first.bin 1314, built 1689, sampled 1868 |
+| and first.bin fetched by worker.js while the wasm compiles (handed to the Go program's fetch) | 1742 [1666 1742 1742 1746 1783]; again later 1759 [1736 1755 1759 1773 1875] | head 185, worker script 372, wasm 942, Go main 1114, first.bin 1169 (+55), decoded 1355, built 1519, sampled 1693 |
+
+Tried and dropped, no gain beyond the spread: the worker's wasm compiled on the page's main
+thread (` + "`WebAssembly.compileStreaming`" + ` in the head, the module posted to the worker while it
+starts): 1827 [1792 1828 1827 1836 1850]; a worker built without the ONNX backend (19.1 MB, 2.49
+MB brotli, against 27.0 and 3.33): 1710 [1561 1574 1710 1803 1829], its wasm stage 43 ms
+earlier and its Go start 48 ms shorter (the ONNX protobuf descriptors' init). A throwaway
+chromedp page timing fetch, compile and instantiate apart in the same browser (` + "`cache: 'no-store'`" + `):
+worker.wasm fetched (3.33 MB brotli → 27.0 MB) in 344–476 ms, compiled in 100–135 ms, instantiated
+in ~35 ms; app.wasm (12.9 MB) fetched in 272–319 ms, the raw 19.1 MB worker in 390–456 ms, while
+curl gets the same files from build/serve in 6–60 ms: the browser's fetch into an ArrayBuffer
+runs at ~60 MB/s of decoded bytes here. In node (v20, the same 2 cores idle) the Go program with
+every family linked reaches main 170–185 ms after instantiation against ~50 ms for an empty Go
+program: package initialisation, mostly V8 compiling each function as it first runs (a
+` + "`--cpu-prof`" + ` profile puts it in runtime.doInit1; gobackend's kernel registration ~40 ms, ONNX
+protobuf ~22 ms, crypto/fips140 ~14 ms, encoding/gob ~9 ms). Decoding vae-digits' first.bin
+(2.18 MB, float16) takes 45–105 ms there, building the model 60–90 ms, 64 samples 80–170 ms.
+
+So the 1.5 s budget is missed by ~0.25 s, spread over stages of 50–200 ms each with no single
+one left to remove: the browser's own ~0.37 s before the worker's script runs, ~0.57 s to fetch
+and compile the worker's wasm, ~0.17 s of Go initialisation, and ~0.55 s of decoding, building
+and sampling on the Go backend in baseline-compiled wasm. What would still move it: a smaller
+Go program for the first picture (fewer packages to fetch, compile and initialise; the ONNX-free
+build above shows ~0.1 s), skipping the zeroed groups of first.bin instead of widening their
+zeros, and V8's compiled-code cache, which helps only a returning visitor. Not done.
 `

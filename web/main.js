@@ -6,7 +6,8 @@
 
 // The page's first picture is drawn here, before the app is up (the app — Go, ebiten, 12.8 MB
 // of wasm — takes ~1.6 s to start, more than the worker needs for the picture): the worker is
-// started with the page's link (worker.js?first=QUERY), draws its first grid unasked (message id
+// started with the page's link (worker.js?first=QUERY) by index.html's head, before anything
+// else loads (or here, when this frame is opened alone), draws its first grid unasked (message id
 // -1, wasm/worker/first.go) and this script paints it in the app's layout, on a canvas over the
 // app's, until the app draws its own (the same pixels, which the worker kept). The app's wasm is
 // fetched only then, so that the first picture shares neither the network nor the cores with it
@@ -25,9 +26,12 @@ const startApp = () => {
 
 window.genlabEarlyWorker = (() => {
   try {
-    const worker = new Worker('worker.js?first=' + encodeURIComponent(page.location.search));
+    // index.html's head started it (this frame, as a page of its own, starts it here).
+    const early = page.genlabEarly;
+    page.genlabEarly = null;
+    const worker = early ? early.worker : new Worker('worker.js?first=' + encodeURIComponent(page.location.search));
     const queue = [];
-    worker.onmessage = (e) => {
+    const onmessage = (e) => {
       let r = null;
       try { r = JSON.parse(e.data.json); } catch (_) { /* the app reports bad messages */ }
       if (r && r.id === FIRST_ID) {
@@ -39,7 +43,10 @@ window.genlabEarlyWorker = (() => {
       queue.push(['message', e]);
       if (r && r.kind === 'crashed') startApp();
     };
-    worker.onerror = (e) => { queue.push(['error', e]); startApp(); };
+    const onerror = (e) => { queue.push(['error', e]); startApp(); };
+    worker.onmessage = onmessage;
+    worker.onerror = onerror;
+    for (const [kind, e] of early ? early.queue : []) (kind === 'message' ? onmessage : onerror)(e);
     // However slow the worker, the app (controls, notices) is not held back longer than this.
     setTimeout(startApp, 4000);
     return { worker, queue };
@@ -84,7 +91,8 @@ function paintFirst(r, pix) {
   document.body.appendChild(cv);
   window.genlabFirstPaintMs = page.performance.now();
   // The worker's stages, on the page's clock (ms since navigation), for status().firstMarks.
-  window.genlabFirstMarks = { painted: Math.round(window.genlabFirstPaintMs) };
+  const nav = page.performance.getEntriesByType('navigation')[0];
+  window.genlabFirstMarks = { painted: Math.round(window.genlabFirstPaintMs), html: Math.round(nav ? nav.responseEnd : 0), head: Math.round(page.genlabHeadMs || 0) };
   for (const [stage, t] of Object.entries(r.marks || {})) {
     window.genlabFirstMarks[stage] = Math.round(t - page.performance.timeOrigin);
   }

@@ -30,6 +30,27 @@ self.genlabLoadOrt = () => {
   return self.genlabOrtError;
 };
 
+// The first picture's weights (wasm/worker/first.go) are fetched while the wasm compiles; the
+// Go program's fetches go through genlabFetch, which hands this response over. 'vae-digits' is
+// protocol.DefaultModel (wasm/protocol's tests check it). Models the worker does not draw first,
+// and those whose sampling reads every variable, have no first.bin: their prefetch is one 404.
+const prefetched = {};
+{
+  const first = new URLSearchParams(self.location.search).get('first');
+  const name = first === null ? null : new URLSearchParams(first).get('model') || 'vae-digits';
+  if (name && /^[a-z0-9-]{1,64}$/.test(name)) {
+    const url = here(`pretrained/${name}/first.bin`);
+    prefetched[url] = fetch(url);
+    prefetched[url].catch(() => {}); // the Go program's own fetch reports failures
+  }
+}
+self.genlabFetch = (path) => {
+  const url = here(path);
+  const p = prefetched[url];
+  delete prefetched[url];
+  return p || fetch(url);
+};
+
 importScripts(here('wasm_exec.js'));
 
 (async () => {

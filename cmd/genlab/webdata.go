@@ -111,12 +111,21 @@ func cmdWebweights(args []string) error {
 				return err
 			}
 		}
-		first, zeroed, err := model.FirstCopy(backend, half, out)
-		if err != nil { // a model that does not sample (the classifier): no first picture to draw
-			zeroed = nil
+		var first []byte
+		var zeroed []string
+		w, err := model.Decode(half, out)
+		if err != nil {
+			return err
+		}
+		if spec, err := model.Lookup(w.Model); err == nil && model.DrawsFirst(spec) {
+			if first, zeroed, err = model.FirstCopy(backend, half, out); err != nil {
+				return err
+			}
 		}
 		out = filepath.Join(filepath.Dir(in), model.FirstFileName)
-		if len(zeroed) == 0 { // sampling reads everything: the page's first picture takes page.bin
+		// The page draws no first picture of this model, or sampling reads everything (the
+		// first picture takes page.bin).
+		if len(zeroed) == 0 {
 			if err := os.Remove(out); err != nil && !os.IsNotExist(err) {
 				return err
 			}

@@ -15,6 +15,14 @@ import (
 // The page loads the full page.bin before anything else uses the model.
 const FirstFileName = "first.bin"
 
+// firstFamilies draw their first picture in one run of Sample, which the page's worker draws
+// before the app is up (wasm/worker/first.go); MADE streams pixels and diffusion steps, and the
+// app chooses a diffusion model's N: their first pictures are the app's, and they get no first.bin.
+var firstFamilies = []string{"vae", "ae", "gan", "flow"}
+
+// DrawsFirst says whether the page's worker draws a model's first picture itself.
+func DrawsFirst(s Spec) bool { return slices.Contains(firstFamilies, s.Family) }
+
 // firstCheckSeeds are the samples that must not change when a group is zeroed: two seeds of 16.
 var firstCheckSeeds = []uint64{1, 2}
 

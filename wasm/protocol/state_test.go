@@ -3,6 +3,7 @@ package protocol
 import (
 	"encoding/json"
 	"math"
+	"os"
 	"strings"
 	"testing"
 )
@@ -126,5 +127,17 @@ func TestClampMasks(t *testing.T) {
 		if f != c.f || e != c.e || (p == "") != (f == c.first && e == c.ens || c.k < 1) {
 			t.Errorf("ClampMasks(%d, %d, %d) = %d, %d, %q; want %d, %d", c.first, c.ens, c.k, f, e, p, c.f, c.e)
 		}
+	}
+}
+
+// TestWorkerPrefetchesTheDefaultModel: web/worker.js prefetches the first picture's weights of
+// the link's model before the Go program runs, and must name the same default model.
+func TestWorkerPrefetchesTheDefaultModel(t *testing.T) {
+	js, err := os.ReadFile("../../web/worker.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "get('model') || '" + DefaultModel + "'"; !strings.Contains(string(js), want) {
+		t.Errorf("web/worker.js does not default to %s (no %q)", DefaultModel, want)
 	}
 }

@@ -5,7 +5,6 @@ package main
 import (
 	"encoding/json"
 	"net/url"
-	"slices"
 	"strings"
 	"syscall/js"
 
@@ -17,12 +16,8 @@ import (
 // to start) used to be the critical path to it; now main.js starts this worker with the page's
 // link (worker.js?first=QUERY), holds the app's wasm back, and draws the grid this worker sends
 // unasked (protocol.FirstID) itself. The worker fetches first.bin, the weights sampling reads
-// (model.FirstCopy), and keeps the grid: the app loads the model in full and asks for the same
+// (model.FirstCopy; worker.js has started that fetch while this wasm compiled), and keeps the grid: the app loads the model in full and asks for the same
 // samples, and gets these pixels again without a second run.
-
-// firstFamilies draw their first picture in one run of Sample; MADE streams pixels and diffusion
-// steps, and the app chooses a diffusion model's N: their first pictures are the app's.
-var firstFamilies = []string{"vae", "ae", "gan", "flow"}
 
 // firstGrid is the first picture, kept for the app's identical request.
 type firstGrid struct {
@@ -33,7 +28,7 @@ type firstGrid struct {
 }
 
 // firstState is the link the worker was started with, when its first picture is plain samples
-// of a pretrained model of firstFamilies.
+// of a pretrained model the worker draws first (model.DrawsFirst).
 func firstState() (protocol.State, bool) {
 	q, err := url.ParseQuery(strings.TrimPrefix(js.Global().Get("location").Get("search").String(), "?"))
 	if err != nil || !q.Has("first") {
@@ -45,7 +40,7 @@ func firstState() (protocol.State, bool) {
 		return s, false
 	}
 	spec, err := model.Lookup(s.Model)
-	return s, err == nil && slices.Contains(firstFamilies, spec.Family)
+	return s, err == nil && model.DrawsFirst(spec)
 }
 
 // firstPaint draws the link's first picture, or says there is none to draw (Done).
@@ -74,10 +69,12 @@ func (w *worker) drawFirst(s protocol.State) error {
 	if err != nil {
 		return err
 	}
+	mark("decoded")
 	be, err := w.backends.get(protocol.BackendGo)
 	if err != nil {
 		return err
 	}
+	mark("backend")
 	var m model.Model
 	if err := model.Guard(func() (err error) { m, err = model.FromWeights(be, wts, s.Model, url); return err }); err != nil {
 		return err

@@ -56,9 +56,15 @@ func jsString(v js.Value) string {
 // errNotFound is an HTTP 404 from fetchBytes.
 var errNotFound = errors.New("HTTP 404 Not Found")
 
-// fetchBytes GETs a URL relative to the worker script and returns the body.
+// fetchBytes GETs a URL relative to the worker script and returns the body; through
+// worker.js's genlabFetch, which hands over a response it started fetching before this program
+// ran (the first picture's weights).
 func fetchBytes(url string) ([]byte, error) {
-	resp, err := await(js.Global().Call("fetch", url))
+	fetch := "fetch"
+	if js.Global().Get("genlabFetch").Type() == js.TypeFunction {
+		fetch = "genlabFetch"
+	}
+	resp, err := await(js.Global().Call(fetch, url))
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", url, err)
 	}
