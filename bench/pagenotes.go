@@ -150,4 +150,27 @@ and sampling on the Go backend in baseline-compiled wasm. What would still move 
 Go program for the first picture (fewer packages to fetch, compile and initialise; the ONNX-free
 build above shows ~0.1 s), skipping the zeroed groups of first.bin instead of widening their
 zeros, and V8's compiled-code cache, which helps only a returning visitor. Not done.
+
+**2026-12-02: the MLP forward on ONNX Runtime Web against tf.js (the ≤ 1.2 budget).** The weights
+are not what GoMLX copies per call: compute-onnx builds inference graphs with the variables as
+constants (` + "`PreferConstantsForVariables`" + `; the bench's forward session is a 4,268,249-byte model
+with one input), and the families rebuild their inference graphs after training. What is left is
+ONNX Runtime itself: bench/web/mlp-worker.js now reruns the session GoMLX last ran, from JS on
+the same feeds, and reports it as ` + "`mlp_raw.onnx_wasm.ort_run_ms`" + `: 5.7–6.9 ms against tf.js's
+4.7–6.4 ms in the same runs (in node 20: 5.3–5.7 against 3.9 ms; a node CPU profile puts ~90% of
+ORT's run in one wasm function, its MLAS SIMD sgemm kernel; ORT's graph-optimisation and
+memory-arena/pattern options change nothing). GoMLX's own share (forward − ort_run) was 1.3–2.1 ms,
+median 1.55, over 8 runs of ` + "`build/bench --skip native,page,grids`" + ` (ratio to tf.js 1.39–1.62,
+median 1.50), mostly writing each input into a new JS array (compute-onnx's BufferFromFlatData:
+a new 200 KB Uint8Array filled from Go takes 0.5–1.3 ms, the same copy into an existing array
+0.002–0.03 ms). Reusing one staged input array per graph and argument cut that share to 0.7–1.2
+ms, median 0.9 (12 runs; ratio 1.05–1.60, median 1.30), but was not kept: 135 lines reaching into
+compute-onnx's buffers for ~0.65 ms a call that only large inputs see (the page samples from
+64×32 latents). Kept: model.Call reads a result straight from its device buffer into one slice
+and frees it at once (one 200 KB allocation and copy fewer per 64×784 output). So the budget is
+missed by ORT's matmul kernel, not by GoMLX: closing it needs a faster ORT kernel or ORT's
+threads (the page is cross-origin isolated: serve.go sends COOP/COEP), or tf.js's. For
+compute-onnx upstream: reuse one JS array per executable input on the wasm engine (as its
+WebGPU path keeps GPU buffers), and Session.Destroy should call the JS session's release() (today
+sessions of discarded graphs stay in ORT's memory; the page rebuilds graphs after training).
 `

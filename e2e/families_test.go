@@ -189,7 +189,7 @@ func TestFamilies(t *testing.T) {
 		t.Errorf("a diffusion link without n draws %d samples (query %v), want 16", st.N, q)
 	}
 	t.Logf("ddpm-digits on %s (T = %d): %d frames, last picture %.0f ms: %q", st.Backend, st.MaxSteps, st.Frames, st.LastSampleMs, st.Title)
-	if st.Family != "diffusion" || st.Sampler != "20" || !strings.Contains(st.Title, "DDIM, 20 steps") {
+	if st.Family != "diffusion" || st.Sampler != "20" || !(strings.Contains(st.Title, "DDIM") && strings.Contains(st.Title, ", 20 steps")) {
 		t.Errorf("status %+v: want diffusion sampling with DDIM, 20 steps", st)
 	}
 	if st.Frames < 10 {

@@ -59,7 +59,9 @@ func New(be compute.Backend, seed uint64) *MLP {
 	return m
 }
 
-func (m *MLP) batch() *tensors.Tensor { return model.F32(append([]float32(nil), m.x...), Batch, Dim) }
+// batch is the fixed batch as a new tensor: model.F32 copies m.x (a copy of its own here would be
+// a second 200 KB one per call, which the product's calls do not make).
+func (m *MLP) batch() *tensors.Tensor { return model.F32(m.x, Batch, Dim) }
 
 // TrainStep runs one Adam step on the batch (weights and optimizer state stay in the store).
 func (m *MLP) TrainStep() error {

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	gm "github.com/gomlx/gomlx/ml/model"
@@ -105,12 +106,36 @@ func Guard(fn func() error) (err error) {
 func Call(exec *gm.Exec, args ...any) (out []float32, err error) {
 	err = Guard(func() error {
 		t, err := exec.Call1(args...)
-		if err == nil {
-			out = tensors.MustCopyFlatData[float32](t)
+		if err != nil {
+			return err
 		}
+		// The result is only read here: free its buffers now rather than leaving them to Go's
+		// GC and finalizers.
+		defer t.FinalizeAll()
+		out, err = copyOut(t)
 		return err
 	})
 	return out, err
+}
+
+// copyOut copies a result from its device buffer straight into one new slice, where
+// tensors.CopyFlatData would first materialise a local copy and then copy that: on wasm each
+// 64×784 output otherwise costs an extra 200 KB allocation and copy per call. Anything
+// unusual (a local copy already there, a non-float32 result) takes CopyFlatData's path.
+func copyOut(t *tensors.Tensor) ([]float32, error) {
+	if !t.HasLocal() && t.DType() == dtypes.Float32 {
+		if be, err := t.Backend(); err == nil {
+			if dev, err := t.Device(); err == nil {
+				if buf, err := t.Buffer(be, dev); err == nil {
+					out := make([]float32, t.Size())
+					if buf.ToFlatData(out) == nil {
+						return out, nil
+					}
+				}
+			}
+		}
+	}
+	return tensors.CopyFlatData[float32](t)
 }
 
 // F32 wraps host data as a tensor of the given dimensions.
