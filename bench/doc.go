@@ -132,12 +132,19 @@ func (r *Report) markdown() string {
 	if br := r.Browser; br != nil {
 		p("\n## Browser (headless %s, loopback)\n\n", c.Chromium)
 		p("The same MLP (784-512-512-784, ReLU, batch 64, Adam, Bernoulli log-likelihood; `bench/mlp`, ")
-		p("`bench/web/tfjs-worker.js`), each engine in its own Web Worker, single-threaded (the bench page is not ")
+		p("`bench/web/tfjs-worker.js`), each engine in its own Web Worker, single-threaded (this bench page is not ")
 		p("cross-origin isolated): GoMLX on its Go backend compiled to wasm, GoMLX on ONNX Runtime Web 1.30 ")
 		p("(`ort.wasm.min.js`, as the page uses it), and TensorFlow.js 4.22 on its wasm backend (SIMD). ")
 		p("A train step includes copying the loss out; a forward pass copies the 64×784 output out.\n\n")
 		p("| engine | train step ms | forward ms |\n|---|---|---|\n")
 		for _, e := range []string{"go", "onnx_wasm", "tfjs_wasm"} {
+			p("| %s | %s | %s |\n", e, f1(br.MLPTrainStepMs[e]), f1(br.MLPForwardMs[e]))
+		}
+		p("\nThe same, served cross-origin isolated (as `serve.go` serves the page) with ONNX Runtime Web and ")
+		p("TensorFlow.js on %d threads (`-mlp-threads`; ORT's `env.wasm.numThreads`, tfjs's `setThreadsCount`): ", *mlpThreads)
+		p("the measurement behind `web/worker.js`'s thread count.\n\n")
+		p("| engine | train step ms | forward ms |\n|---|---|---|\n")
+		for _, e := range []string{"onnx_wasm_threads", "tfjs_wasm_threads"} {
 			p("| %s | %s | %s |\n", e, f1(br.MLPTrainStepMs[e]), f1(br.MLPForwardMs[e]))
 		}
 		p("\nThe page (`build/serve` on loopback, through a byte-counting proxy), fresh profile for each cold load:\n\n")

@@ -36,6 +36,7 @@ var (
 	docPath     = flag.String("doc", "docs/performance.md", "report to write")
 	chromiumBin = flag.String("chromium", "", "Chromium binary (default: GENLAB_CHROMIUM or /usr/bin/chromium)")
 	skip        = flag.String("skip", "", "comma-separated parts to leave out: native, mlp, page, grids (the page's per-model sampling latencies) (for quick runs; make bench runs all)")
+	mlpThreads  = flag.Int("mlp-threads", min(4, runtime.NumCPU()), "threads for the MLP's threaded run (onnx_wasm_threads, tfjs_wasm_threads)")
 	firstGrids  = flag.Int("first-grid-runs", 3, "cold-cache page loads for browser.first_grid_ms (median)")
 )
 

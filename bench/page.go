@@ -55,7 +55,9 @@ func listen(h http.Handler) (string, error) {
 	return "http://" + ln.Addr().String(), nil
 }
 
-// browserMLP runs bench/web/ (the MLP in three engines) and reads window.benchResults.
+// browserMLP runs bench/web/ (the MLP in three engines) and reads window.benchResults; then
+// again cross-origin isolated with ONNX Runtime Web and TensorFlow.js on mlpThreads threads
+// (engines onnx_wasm_threads, tfjs_wasm_threads), the measurement behind web/worker.js's choice.
 func (r *Report) browserMLP(chromium string) {
 	progress("browser MLP: GoMLX (Go backend, ONNX Runtime Web) and TensorFlow.js (wasm)…")
 	for _, f := range []string{*benchWasm, "web/ort/ort.wasm.min.js", "web/wasm_exec.js", "node_modules/@tensorflow/tfjs/dist/tf.min.js"} {
@@ -70,7 +72,23 @@ func (r *Report) browserMLP(chromium string) {
 	mux.Handle("/tfjs/", http.StripPrefix("/tfjs/", http.FileServer(http.Dir("node_modules/@tensorflow/tfjs/dist"))))
 	mux.Handle("/tfjs-wasm/", http.StripPrefix("/tfjs-wasm/", http.FileServer(http.Dir("node_modules/@tensorflow/tfjs-backend-wasm/dist"))))
 	mux.Handle("/", http.FileServer(http.Dir("web"))) // /ort/, /wasm_exec.js
-	base, err := listen(mux)
+	r.Browser.MLPTrainStepMs, r.Browser.MLPForwardMs, r.Browser.MLPRaw = map[string]float64{}, map[string]float64{}, map[string]any{}
+	r.mlpPage(chromium, mux, "", "")
+	progress("browser MLP: ONNX Runtime Web and TensorFlow.js with %d threads, cross-origin isolated…", *mlpThreads)
+	// The same headers as serve.go's: SharedArrayBuffer, which wasm threads need, only exists then.
+	isolated := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		w.Header().Set("Cross-Origin-Opener-Policy", "same-origin")
+		w.Header().Set("Cross-Origin-Embedder-Policy", "require-corp")
+		w.Header().Set("Cross-Origin-Resource-Policy", "same-origin")
+		mux.ServeHTTP(w, req)
+	})
+	r.mlpPage(chromium, isolated, fmt.Sprintf("?threads=%d", *mlpThreads), "_threads")
+}
+
+// mlpPage opens bench/web/ (with query) served by h in a fresh browser and records each engine's
+// figures under its name + suffix.
+func (r *Report) mlpPage(chromium string, h http.Handler, query, suffix string) {
+	base, err := listen(h)
 	if err != nil {
 		r.errorf("browser MLP: %v", err)
 		return
@@ -82,13 +100,13 @@ func (r *Report) browserMLP(chromium string) {
 	}
 	defer b.close()
 	var raw string
-	if err = b.navigate(base+"/bench/", time.Minute); err == nil {
+	if err = b.navigate(base+"/bench/"+query, time.Minute); err == nil {
 		if err = b.waitFor(`document.body.dataset.state === "done"`, 10*time.Minute); err == nil {
 			err = b.eval(`JSON.stringify(window.benchResults)`, &raw, 10*time.Second)
 		}
 	}
 	if err != nil {
-		r.errorf("browser MLP: %v", err)
+		r.errorf("browser MLP%s: %v", suffix, err)
 		return
 	}
 	var res map[string]struct {
@@ -96,15 +114,17 @@ func (r *Report) browserMLP(chromium string) {
 		ForwardMs   float64 `json:"forward_ms"`
 		Error       string  `json:"error"`
 	}
+	var all map[string]any
 	_ = json.Unmarshal([]byte(raw), &res)
-	_ = json.Unmarshal([]byte(raw), &r.Browser.MLPRaw)
-	r.Browser.MLPTrainStepMs, r.Browser.MLPForwardMs = map[string]float64{}, map[string]float64{}
+	_ = json.Unmarshal([]byte(raw), &all)
 	for engine, e := range res {
+		key := engine + suffix
+		r.Browser.MLPRaw[key] = all[engine]
 		if e.Error != "" {
-			r.errorf("browser MLP %s: %s", engine, e.Error)
+			r.errorf("browser MLP %s: %s", key, e.Error)
 			continue
 		}
-		r.Browser.MLPTrainStepMs[engine], r.Browser.MLPForwardMs[engine] = e.TrainStepMs, e.ForwardMs
+		r.Browser.MLPTrainStepMs[key], r.Browser.MLPForwardMs[key] = e.TrainStepMs, e.ForwardMs
 	}
 }
 

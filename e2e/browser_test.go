@@ -268,6 +268,7 @@ type status struct {
 	State        string   `json:"state"`
 	Model        string   `json:"model"`
 	Backend      string   `json:"backend"`
+	Threads      int      `json:"threads"`
 	Fallback     string   `json:"fallback"`
 	Error        string   `json:"error"`
 	Notices      []string `json:"notices"`

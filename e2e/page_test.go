@@ -17,6 +17,7 @@ import (
 	"time"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -47,6 +48,9 @@ func TestPage(t *testing.T) {
 	}
 	if st = waitORT(t, b); st.Backend != "onnx-wasm" {
 		t.Errorf("backend %q (fallback: %s), want onnx-wasm", st.Backend, st.Fallback)
+	}
+	if cores := b.cores(t); cores <= 2 && st.Threads != 1 {
+		t.Errorf("ONNX Runtime Web on %d threads with %d cores, want 1 (web/worker.js)", st.Threads, cores)
 	}
 	checkCanvas(t, b, filepath.Join(out, "canvas.png"))
 	b.noProblems(t, "first load")
@@ -125,6 +129,49 @@ func TestPage(t *testing.T) {
 	}
 	train(t, b, 12)
 	b.noProblems(t, "go backend")
+}
+
+// TestThreads opens the page as a client with 6 cores would (the machine may have fewer: the
+// thread count is what is checked, not speed): ONNX Runtime Web gets 4 threads, as web/worker.js
+// decides, and the page still draws the same digits and trains.
+func TestThreads(t *testing.T) {
+	root, _, chromium := e2eEnv(t)
+	base := startServer(t, root)
+	b := newBrowser(t, chromium)
+	// seed 5's grid drawn on ORT (the first picture is the Go backend's), by threads and cores.
+	seed5 := func(cores int) (string, status) {
+		b.run(t, 10*time.Second, emulation.SetHardwareConcurrencyOverride(int64(cores)))
+		if got := b.cores(t); got != cores {
+			t.Fatalf("navigator.hardwareConcurrency %d after the override, want %d", got, cores)
+		}
+		b.open(t, base+"/?seed=4&n=64")
+		st := waitORT(t, b)
+		setControl(t, b, "seed", "5")
+		b.waitFor(t, 30*time.Second, fmt.Sprintf(`genlab.status().gridHash !== %q`, st.GridHash))
+		st = b.status(t)
+		return st.GridHash, st
+	}
+	oneThread, st := seed5(2)
+	if st.Threads != 1 {
+		t.Fatalf("ONNX Runtime Web on %d threads with 2 cores, want 1", st.Threads)
+	}
+	fourThreads, st := seed5(6)
+	if st.Backend != "onnx-wasm" || st.Threads != 4 {
+		t.Fatalf("with 6 cores: backend %q on %d threads (fallback: %s), want onnx-wasm on 4", st.Backend, st.Threads, st.Fallback)
+	}
+	if fourThreads != oneThread {
+		t.Errorf("seed 5 on 4 threads drew grid %s, on 1 thread %s", fourThreads, oneThread)
+	}
+	train(t, b, 20)
+	b.noProblems(t, "threads")
+}
+
+// cores is the page's navigator.hardwareConcurrency.
+func (b *browser) cores(t *testing.T) int {
+	t.Helper()
+	var n int
+	b.eval(t, 5*time.Second, "navigator.hardwareConcurrency", &n)
+	return n
 }
 
 // train runs genlab.train(steps) and checks that the loss went down.

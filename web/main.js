@@ -29,7 +29,7 @@ window.genlabEarlyWorker = (() => {
     // index.html's head started it (this frame, as a page of its own, starts it here).
     const early = page.genlabEarly;
     page.genlabEarly = null;
-    const worker = early ? early.worker : new Worker('worker.js?first=' + encodeURIComponent(page.location.search));
+    const worker = early ? early.worker : new Worker(`worker.js?cores=${page.navigator.hardwareConcurrency}&first=${encodeURIComponent(page.location.search)}`);
     const queue = [];
     const onmessage = (e) => {
       let r = null;

@@ -12,6 +12,17 @@ self.genlabMarks = {};
 self.genlabMark = (stage) => { self.genlabMarks[stage] = performance.timeOrigin + performance.now(); };
 genlabMark('worker');
 
+// ONNX Runtime Web's threads: they need SharedArrayBuffer, so cross-origin isolation (serve.go's
+// COOP/COEP headers). One core is left to the page's main thread, which draws, and to the rest of
+// the machine: on 2 cores that means one thread (make bench's *_threads rows measure 2 there:
+// docs/performance.md), and 4 at most, where ORT's own default stops too.
+const ortThreads = () => {
+  // The page's count, passed in the worker's URL: the same as the worker's own in browsers, and
+  // the one a test can emulate (e2e TestThreads).
+  const cores = Number(new URLSearchParams(self.location.search).get('cores')) || self.navigator.hardwareConcurrency || 1;
+  return self.crossOriginIsolated && cores > 2 ? Math.min(4, cores - 1) : 1;
+};
+
 // Loaded when the Go program first asks (its backends, wasm/worker/backend.go), not before the
 // first picture, which the Go backend draws: '' when ORT is ready, else why it is not.
 self.genlabLoadOrt = () => {
@@ -20,8 +31,7 @@ self.genlabLoadOrt = () => {
       importScripts(here('ort/ort.wasm.min.js'));
       // Without wasmPaths, ORT looks for its .wasm beside this script and fails.
       ort.env.wasm.wasmPaths = here('ort/');
-      // One thread: more did not help on small machines, and threads need cross-origin isolation.
-      ort.env.wasm.numThreads = 1;
+      ort.env.wasm.numThreads = self.genlabOrtThreads = ortThreads();
       self.genlabOrtError = '';
     } catch (e) {
       self.genlabOrtError = String(e && e.message || e);

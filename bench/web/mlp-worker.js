@@ -1,8 +1,11 @@
 // GoMLX's side of the MLP comparison: bench/wasm on the backend named in ?backend= ("go", or
-// "onnx:wasm" for ONNX Runtime Web, loaded the way the page's worker loads it: CPU build, 1 thread).
+// "onnx:wasm" for ONNX Runtime Web, loaded the way the page's worker loads it: CPU build, 1 thread,
+// or ?threads=N, which takes effect only when the bench page is cross-origin isolated).
 'use strict';
 
-const backend = new URL(self.location.href).searchParams.get('backend');
+const params = new URL(self.location.href).searchParams;
+const backend = params.get('backend');
+const threads = Number(params.get('threads')) || 1;
 self.benchBackend = backend;
 const post = self.postMessage.bind(self);
 const fail = (e) => post(JSON.stringify({ backend, error: String((e && e.message) || e) }));
@@ -33,7 +36,7 @@ try {
   if (backend.startsWith('onnx')) {
     importScripts('/ort/ort.wasm.min.js');
     ort.env.wasm.wasmPaths = new URL('/ort/', self.location.href).href;
-    ort.env.wasm.numThreads = 1;
+    ort.env.wasm.numThreads = threads;
     const run = ort.InferenceSession.prototype.run;
     ort.InferenceSession.prototype.run = function (feeds, ...rest) {
       lastRun = { session: this, feeds, run };
@@ -55,6 +58,10 @@ try {
         const t = await timeAsync(async () => { (await run.call(session, feeds))[out].data; });
         r.ort_run_ms = t.ms;
         r.ort_run_reps = t.reps;
+      }
+      if (backend.startsWith('onnx')) {
+        r.threads = ort.env.wasm.numThreads;
+        r.isolated = self.crossOriginIsolated;
       }
       post(JSON.stringify(r));
     } catch (e) { fail(e); }

@@ -1,7 +1,7 @@
 // TensorFlow.js's side of the MLP comparison: the model of bench/mlp (784-512-512-784, ReLU,
 // Bernoulli log-likelihood summed over pixels, Adam 1e-3, batch 64 of the same kind of random
-// binary pixels) on tfjs's wasm backend (SIMD; single-threaded, as the page is not
-// cross-origin isolated). Timed like bench/timing: one warm-up call, then at least 5 calls and
+// binary pixels) on tfjs's wasm backend (SIMD; single-threaded unless ?threads=N and the bench
+// page is cross-origin isolated, when tfjs picks its threaded build). Timed like bench/timing: one warm-up call, then at least 5 calls and
 // about 4 s, median. Results are read back to the CPU (dataSync) as GoMLX's are.
 'use strict';
 
@@ -25,6 +25,8 @@ try {
   (async () => {
     try {
       tf.wasm.setWasmPaths(new URL('/tfjs-wasm/', self.location.href).href);
+      const threads = Number(new URL(self.location.href).searchParams.get('threads'));
+      if (threads > 0) tf.wasm.setThreadsCount(threads);
       if (!(await tf.setBackend('wasm'))) throw new Error('tfjs: the wasm backend did not start');
       await tf.ready();
       const B = 64, D = 784;
@@ -46,7 +48,8 @@ try {
       const fwd = time(() => { const y = tf.tidy(() => tf.sigmoid(model.apply(x))); y.dataSync(); y.dispose(); });
       postMessage(JSON.stringify({
         backend: 'tfjs-wasm', simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
-        threads: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
+        multithread: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
+        threads: tf.wasm.getThreadsCount(), isolated: self.crossOriginIsolated,
         train_step_ms: train.ms, train_reps: train.reps, forward_ms: fwd.ms, forward_reps: fwd.reps,
       }));
     } catch (e) { fail(e); }

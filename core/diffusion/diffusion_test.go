@@ -6,9 +6,11 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	gm "github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
 
 	"genlab/core/data"
 	"genlab/core/model"
@@ -336,7 +338,7 @@ func TestUNetModel(t *testing.T) {
 	}
 
 	be, _ := model.NewBackend("go")
-	for _, bad := range []string{`{"net":"cnn"}`, `{"h":7,"w":7,"patch":1}`, `{"patch":3}`, `{"ema":1}`, `{"T":0}`,
+	for _, bad := range []string{`{"net":"cnn"}`, `{"h":7,"w":7,"patch":1}`, `{"patch":3}`, `{"ema":1}`, `{"anneal":2}`, `{"T":0}`,
 		`{"schedule":"quadratic"}`, `{"sampleSteps":5000}`, `{"channels":[]}`, `{"timeDim":7}`, `{"net":"mlp"`} {
 		if _, err := model.New(be, "ddpm-digits", []byte(bad), 1); err == nil {
 			t.Errorf("config %s accepted", bad)
@@ -380,6 +382,50 @@ func TestGroupNormNormalises(t *testing.T) {
 			m := float64(hw * ch / groups)
 			if mean, variance := s/m, s2/m-(s/m)*(s/m); math.Abs(mean) > 1e-4 || math.Abs(variance-1) > 1e-3 {
 				t.Errorf("example %d group %d: mean %g variance %g", e, g, mean, variance)
+			}
+		}
+	}
+}
+
+// With Anneal set, Adam's rate follows the half cosine over Spec.Steps and then stays at its
+// floor; without it (the 2-D toys, trained live in the page) it stays at Spec.LR.
+func TestAnnealedRate(t *testing.T) {
+	b, err := model.NewBackend("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pts, err := data.Toy2D("moons", 64, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch := &data.Images{N: 64, H: 1, W: 1, C: 2, Pix: pts}
+	for _, anneal := range []float64{0.1, 0} {
+		spec, err := model.Lookup("ddpm2d-moons")
+		if err != nil {
+			t.Fatal(err)
+		}
+		spec.Steps, spec.LR = 4, 1e-3
+		cfg := MoonsConfig
+		cfg.Hidden, cfg.Anneal = []int{8}, anneal
+		d, err := New(b, spec, cfg, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rng := model.Rand(2)
+		for step := range 6 {
+			if _, err := d.TrainStep(batch, rng); err != nil {
+				t.Fatal(err)
+			}
+			v, err := optimizer.LearningRateVar(d.Store().RootScope(), dtypes.Float32, 0).Value()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, want := float64(v.Value().(float32)), spec.LR
+			if anneal > 0 {
+				want = model.CosineLR(spec.LR, 4, int64(step), anneal)
+			}
+			if math.Abs(got-want) > 1e-9 {
+				t.Fatalf("anneal %g, step %d: rate %g, want %g", anneal, step, got, want)
 			}
 		}
 	}

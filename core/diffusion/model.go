@@ -45,6 +45,10 @@ type Config struct {
 	// DDPM and lucidrains do: it smooths the noisy late-training weights; 0: sample with the raw
 	// weights). Warmed up as min(EMA, (1+n)/(10+n)) after n steps.
 	EMA float64 `json:"ema"`
+	// Anneal is the fraction of Spec.LR that Adam's rate falls to along a half cosine over
+	// Spec.Steps (then stays there); 0 keeps the rate constant, as the 2-D toys need: the page
+	// trains them live for as long as the user likes.
+	Anneal float64 `json:"anneal,omitempty"`
 }
 
 // DigitsConfig is ddpm-digits: 28×28 digits folded into 14×14×4 patches, a two-level U-Net
@@ -57,7 +61,7 @@ type Config struct {
 var DigitsConfig = Config{
 	Net: "unet", H: 28, W: 28, C: 1, Pixels: true, TimeDim: 32,
 	Channels: []int{32, 64}, Blocks: 1, Groups: 8, Patch: 2,
-	T: 1000, Schedule: "linear", SampleSteps: 50, Eta: 1, EMA: 0.999,
+	T: 1000, Schedule: "linear", SampleSteps: 50, Eta: 1, EMA: 0.999, Anneal: 0.05,
 }
 
 // MoonsConfig is ddpm2d-moons: an MLP 2+t → 128×3 → 2, T = 100 with the cosine schedule, which
@@ -85,6 +89,9 @@ func (c Config) Validate() error {
 	}
 	if c.TimeDim < 2 || c.TimeDim > 1024 || c.TimeDim%2 != 0 {
 		return fmt.Errorf("diffusion config: timeDim %d must be even, 2..1024", c.TimeDim)
+	}
+	if c.Anneal < 0 || c.Anneal > 1 || math.IsNaN(c.Anneal) {
+		return fmt.Errorf("diffusion config: anneal %g out of range [0, 1]", c.Anneal)
 	}
 	if c.EMA < 0 || c.EMA >= 1 {
 		return fmt.Errorf("diffusion config: ema %g out of range [0, 1)", c.EMA)
@@ -134,9 +141,10 @@ type Diffusion struct {
 	sched   *Schedule
 	backend compute.Backend
 	store   *gm.Store
-	epsNet  *gm.Exec   // x_t, t -> ε̂ (with the averaged weights)
-	loss    *gm.Exec   // x_0, ε, t, √ᾱ, √(1−ᾱ) -> per-example simple loss (averaged weights)
-	ema     *model.EMA // nil when Config.EMA is 0
+	epsNet  *gm.Exec          // x_t, t -> ε̂ (with the averaged weights)
+	loss    *gm.Exec          // x_0, ε, t, √ᾱ, √(1−ᾱ) -> per-example simple loss (averaged weights)
+	ema     *model.EMA        // nil when Config.EMA is 0
+	lr      *model.LRSchedule // nil when Config.Anneal is 0 (a constant rate)
 	stepper *model.Stepper
 	stale   bool // Trained since the inference graphs were compiled.
 }
@@ -186,6 +194,11 @@ func New(backend compute.Backend, spec model.Spec, cfg Config, seed uint64) (*Di
 	d.stepper = model.NewStepper(backend, d.store, spec.LR, func(scope *gm.Scope, in []*graph.Node) *graph.Node {
 		return cfg.simpleLoss(scope, in[0], in[1], in[2], in[3], in[4])
 	})
+	if cfg.Anneal > 0 {
+		d.lr = model.NewLRSchedule(d.store, func(step int64) float64 {
+			return model.CosineLR(spec.LR, int64(spec.Steps), step, cfg.Anneal)
+		})
+	}
 	return d, nil
 }
 
@@ -271,6 +284,11 @@ func (d *Diffusion) lossInputs(batch *data.Images, rng *rand.Rand) []*tensors.Te
 func (d *Diffusion) TrainStep(batch *data.Images, rng *rand.Rand) (float64, error) {
 	if batch.Dim() != d.dim() {
 		return 0, fmt.Errorf("diffusion: batch of %d×%d×%d data for a model of %d×%d×%d", batch.H, batch.W, batch.C, d.cfg.H, d.cfg.W, d.cfg.C)
+	}
+	if d.lr != nil {
+		if _, err := d.lr.Set(); err != nil {
+			return 0, err
+		}
 	}
 	d.stale = true
 	loss, err := d.stepper.Step(d.lossInputs(batch, rng)...)

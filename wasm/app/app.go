@@ -44,6 +44,7 @@ type app struct {
 	masks         int    // its number of mask sets (MADE), 0 for models without
 	trainAbout    string // what Train trains for it, "" when it can't be trained here
 	backend       string
+	threads       int // ONNX Runtime Web's threads, 0 on the Go backend
 	fallback      string
 	workerFetched []string // the worker's resource loads, for tests
 	phase         string   // body data-state: loading, ready, error
@@ -98,7 +99,7 @@ func (a *app) startWorker() {
 		js.Global().Set("genlabEarlyWorker", js.Null())
 		w, queued = early.Get("worker"), early.Get("queue")
 	} else {
-		w = js.Global().Get("Worker").New("worker.js")
+		w = js.Global().Get("Worker").New(fmt.Sprintf("worker.js?cores=%d", js.Global().Get("navigator").Get("hardwareConcurrency").Int()))
 	}
 	a.worker = w
 	a.workers++
@@ -197,7 +198,7 @@ func (a *app) onResponse(r protocol.Response, pix []byte) {
 	case protocol.KindLoaded:
 		a.noticeFallback(r.Fallback)
 		a.loadingID, a.stage = 0, ""
-		a.loaded, a.backend, a.fallback, a.views = r.Model, r.Backend, r.Fallback, r.Views
+		a.loaded, a.backend, a.threads, a.fallback, a.views = r.Model, r.Backend, r.Threads, r.Fallback, r.Views
 		a.family, a.masks, a.trainAbout = r.Family, r.Masks, r.TrainAbout
 		a.workerFetched = r.Fetched
 		a.loadMs = r.Ms
@@ -250,7 +251,7 @@ func (a *app) onResponse(r protocol.Response, pix []byte) {
 	case protocol.KindBackend:
 		if r.Model == a.loaded {
 			a.noticeFallback(r.Fallback)
-			a.backend, a.fallback, a.workerFetched = r.Backend, r.Fallback, r.Fetched
+			a.backend, a.threads, a.fallback, a.workerFetched = r.Backend, r.Threads, r.Fallback, r.Fetched
 		}
 	case protocol.KindCrashed:
 		a.workerDied(r.Error)

@@ -63,6 +63,7 @@ func (a *app) status() map[string]any {
 		"state":         a.phase,
 		"model":         a.loaded,
 		"backend":       a.backend,
+		"threads":       a.threads,
 		"fallback":      a.fallback,
 		"error":         a.lastError,
 		"notices":       jsStrings(a.notices),

@@ -308,7 +308,11 @@ func (a *app) statusLine() string {
 	case a.lab.state.On():
 		parts = append(parts, a.labAbout())
 	case a.loaded != "":
-		parts = append(parts, fmt.Sprintf("%s on %s", a.loaded, a.backend))
+		on := a.backend
+		if a.threads > 1 {
+			on = fmt.Sprintf("%s (%d threads)", a.backend, a.threads)
+		}
+		parts = append(parts, fmt.Sprintf("%s on %s", a.loaded, on))
 	case a.phase == "error":
 		parts = append(parts, "not running")
 	default:

@@ -140,6 +140,7 @@ type Response struct {
 	Model    string      `json:"model,omitempty"`
 	Backend  string      `json:"backend,omitempty"`
 	Fallback string      `json:"fallback,omitempty"` // why the worker is not on ONNX Runtime Web
+	Threads  int         `json:"threads,omitempty"`  // ONNX Runtime Web's threads (web/worker.js); 0 on Go
 	Views    []ViewInfo  `json:"views,omitempty"`
 	Family   string      `json:"family,omitempty"`
 	// Masks is the loaded model's number of mask sets (MADE); 0 for models without.

@@ -97,3 +97,15 @@ func (b *backends) run(pref string, fn func(compute.Backend) error) (used, fallb
 	}
 	return "", b.broken, fmt.Errorf("no backend")
 }
+
+// threadsOf is how many threads a backend computes on: ONNX Runtime Web's as web/worker.js set
+// them (more than one only for cross-origin isolated clients with more than 2 cores), 0 for Go.
+func threadsOf(backend string) int {
+	if backend != protocol.BackendONNX {
+		return 0
+	}
+	if v := js.Global().Get("genlabOrtThreads"); v.Type() == js.TypeNumber {
+		return v.Int()
+	}
+	return 1
+}

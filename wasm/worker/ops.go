@@ -109,7 +109,7 @@ func (w *worker) load(req protocol.Request) error {
 		w.upgrade = &upgrade{raw: raw, url: url, n: max(1, min(req.N, protocol.MaxN))}
 	}
 	loaded := protocol.Response{ID: req.ID, Kind: protocol.KindLoaded, Model: req.Model, Backend: used,
-		Fallback: fallback, Views: w.pageViews(), Ms: msSince(start), Fetched: fetched(),
+		Threads: threadsOf(used), Fallback: fallback, Views: w.pageViews(), Ms: msSince(start), Fetched: fetched(),
 		Family: m.Spec().Family, Masks: w.masksOf(), TrainAbout: trainConfigs[req.Model].about}
 	w.familyInfo(&loaded)
 	post(loaded, nil)

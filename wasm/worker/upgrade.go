@@ -61,5 +61,5 @@ func (w *worker) upgradeModel() {
 		return
 	}
 	w.m, w.backend = m, protocol.BackendONNX
-	post(protocol.Response{Kind: protocol.KindBackend, Model: w.name, Backend: w.backend, Fetched: fetched()}, nil)
+	post(protocol.Response{Kind: protocol.KindBackend, Model: w.name, Backend: w.backend, Threads: threadsOf(w.backend), Fetched: fetched()}, nil)
 }
