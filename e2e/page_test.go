@@ -166,6 +166,35 @@ func TestThreads(t *testing.T) {
 	b.noProblems(t, "threads")
 }
 
+// TestBackForward leaves a page whose model runs on ONNX Runtime Web for another link and comes
+// back, as a user does with the browser's buttons: Chromium 148 crashed the renderer, both pages
+// with it, when it kept the first page, worker alive, in its back/forward cache (web/main.js).
+func TestBackForward(t *testing.T) {
+	root, _, chromium := e2eEnv(t)
+	base := startServer(t, root)
+	b := newBrowser(t, chromium)
+	b.open(t, base+"/?model=made-digits&seed=3&n=16")
+	waitORT(t, b)
+	for i, want := range []string{"vae-digits", "made-digits", "vae-digits"} {
+		switch i {
+		case 0:
+			b.run(t, 60*time.Second, chromedp.Navigate(base+"/?model=vae-digits&seed=3&n=16"))
+		case 1:
+			b.run(t, 60*time.Second, chromedp.NavigateBack())
+		case 2:
+			b.run(t, 60*time.Second, chromedp.NavigateForward())
+		}
+		waitLoose(t, b, 120*time.Second, fmt.Sprintf(`document.body.dataset.state === "ready" && genlab.status().model === %q`, want))
+		if i < 2 { // long enough on the page for a crash of the one left to show
+			time.Sleep(3 * time.Second)
+		}
+		if st := b.status(t); st.Model != want || st.GridHash == "" || st.Error != "" {
+			t.Fatalf("step %d: status %+v, want %s drawn", i, st, want)
+		}
+	}
+	b.noProblems(t, "back and forward")
+}
+
 // cores is the page's navigator.hardwareConcurrency.
 func (b *browser) cores(t *testing.T) int {
 	t.Helper()

@@ -55,6 +55,17 @@ window.genlabEarlyWorker = (() => {
   }
 })();
 
+// Chromium 148 crashes the renderer, and with it the page the user went on to, when it keeps a
+// page whose model worker is alive in its back/forward cache (e2e TestFaults, leaving a MADE page;
+// Chromium 156 did not). So leaving the page for the cache ends the worker, and coming back
+// loads the page anew: what a browser without that cache does.
+window.addEventListener('pagehide', (e) => {
+  if (!e.persisted) return;
+  const early = window.genlabEarlyWorker;
+  for (const w of [window.genlabWorker, early && early.worker]) if (w) w.terminate();
+});
+window.addEventListener('pageshow', (e) => { if (e.persisted) page.location.reload(); });
+
 // paintFirst draws a grid as the app's game.go lays it out (960×600 logical pixels scaled to fit,
 // the samples panel on the left), and records when, for genlab.status().firstGridMs.
 function paintFirst(r, pix) {

@@ -102,6 +102,7 @@ func (a *app) startWorker() {
 		w = js.Global().Get("Worker").New(fmt.Sprintf("worker.js?cores=%d", js.Global().Get("navigator").Get("hardwareConcurrency").Int()))
 	}
 	a.worker = w
+	js.Global().Set("genlabWorker", w) // main.js ends it when the page goes to the back/forward cache
 	a.workers++
 	onMessage := js.FuncOf(func(_ js.Value, args []js.Value) any {
 		if !w.Equal(a.worker) {
