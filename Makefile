@@ -124,7 +124,7 @@ test-wasm:
 # The page in headless Chromium, served by serve.go; GENLAB_E2E_REQUIRE turns a missing browser
 # or missing build into a failure instead of a skip.
 test-e2e: web build/serve dist
-	GENLAB_E2E_REQUIRE=1 GENLAB_SERVE=$(CURDIR)/build/serve $(GO) test -count=1 -v -timeout 10m ./e2e
+	GENLAB_E2E_REQUIRE=1 GENLAB_SERVE=$(CURDIR)/build/serve $(GO) test -count=1 -v -timeout 15m ./e2e
 
 # A static copy of the page that any file server can host (without COOP/COEP, ONNX Runtime
 # simply runs single-threaded, which is what the page asks for anyway).
