@@ -189,11 +189,19 @@ tf.js in the same runs, single-threaded: train 140–163 ms, forward 4.6–5.8 m
 reports 1 thread (` + "`getThreadsCount()`" + `: its threaded build starts inside a Web Worker, but XNNPACK's
 pool stays at one), so its *_threads row is a single-threaded one. With two threads on two
 cores ORT's sampling is faster (ORT's own run 35% shorter; forward 5.1–6.4 ms against
-tf.js's 4.6–5.8), its training a quarter slower (the Adam graph's many small ops pay the
-pool's hand-offs, and the page's own threads want the same two cores). So web/worker.js gives
+tf.js's 4.6–5.8), its training a quarter slower (presumably the Adam graph's many small ops paying the
+pool's hand-offs, with the page's own threads on the same two cores). So web/worker.js gives
 ORT threads only to isolated clients with more than 2 cores — cores − 1 of them, at most 4 — and
 keeps one on 2 cores, where the page's in-tab training matters more; the gain on 4+ cores is not
 measured here (no such machine). e2e TestThreads checks the choice (an emulated 6-core client
 gets 4 threads, a 2-core one 1, with the same grid) and that the page trains on 4 threads;
 ` + "`genlab.status().threads`" + ` and the status line report it.
+
+**2026-12-02: this machine and browser, against the 12-01 run.** This run's machine is an AMD
+EPYC with Debian's Chromium 148 (the 12-01 runs: an Intel Xeon, Chromium 156), and the MLP
+training budget (≥ 3× tf.js) that was met then (ORT 49.7 ms against tf.js 168) is missed here:
+ORT 72–87 ms, tf.js 140–163 (all the runs above). Not a change in genlab: the bench's wasm built
+from d9e42c2, the commit of that 3.4× run, measures the same here, alternating with today's
+(` + "`build/bench --skip native,page,grids -wasm /tmp/bench-old.wasm`" + `, trainings paused): ORT 77.1 and
+73.8 ms, tf.js 148.5 and 150.3, against today's wasm 81.7 / 152.3 and (a slower pass) 104.0 / 194.0.
 `
