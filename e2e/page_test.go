@@ -135,9 +135,7 @@ func TestPage(t *testing.T) {
 // thread count is what is checked, not speed): ONNX Runtime Web gets 4 threads, as web/worker.js
 // decides, and the page still draws the same digits and trains.
 func TestThreads(t *testing.T) {
-	root, _, chromium := e2eEnv(t)
-	base := startServer(t, root)
-	b := newBrowser(t, chromium)
+	base, b := servedPage(t)
 	// seed 5's grid drawn on ORT (the first picture is the Go backend's), by threads and cores.
 	seed5 := func(cores int) (string, status) {
 		b.run(t, 10*time.Second, emulation.SetHardwareConcurrencyOverride(int64(cores)))
@@ -170,9 +168,7 @@ func TestThreads(t *testing.T) {
 // back, as a user does with the browser's buttons: Chromium 148 crashed the renderer, both pages
 // with it, when it kept the first page, worker alive, in its back/forward cache (web/main.js).
 func TestBackForward(t *testing.T) {
-	root, _, chromium := e2eEnv(t)
-	base := startServer(t, root)
-	b := newBrowser(t, chromium)
+	base, b := servedPage(t)
 	b.open(t, base+"/?model=made-digits&seed=3&n=16")
 	waitORT(t, b)
 	for i, want := range []string{"vae-digits", "made-digits", "vae-digits"} {
@@ -193,6 +189,13 @@ func TestBackForward(t *testing.T) {
 		}
 	}
 	b.noProblems(t, "back and forward")
+}
+
+// servedPage is the page served by serve.go and a fresh browser for it.
+func servedPage(t *testing.T) (base string, b *browser) {
+	t.Helper()
+	root, _, chromium := e2eEnv(t)
+	return startServer(t, root), newBrowser(t, chromium)
 }
 
 // cores is the page's navigator.hardwareConcurrency.
