@@ -24,12 +24,18 @@ const startApp = () => {
   }
 };
 
+// The worker's URL: the page's core count (the worker's own in browsers; tests emulate it only
+// for the page) and, for the first worker, the link whose first picture it draws. index.html's
+// head builds the same before this script exists; the app calls this one on a restart.
+window.genlabWorkerURL = (first) =>
+  `worker.js?cores=${page.navigator.hardwareConcurrency}` + (first === undefined ? '' : `&first=${encodeURIComponent(first)}`);
+
 window.genlabEarlyWorker = (() => {
   try {
     // index.html's head started it (this frame, as a page of its own, starts it here).
     const early = page.genlabEarly;
     page.genlabEarly = null;
-    const worker = early ? early.worker : new Worker(`worker.js?cores=${page.navigator.hardwareConcurrency}&first=${encodeURIComponent(page.location.search)}`);
+    const worker = early ? early.worker : new Worker(window.genlabWorkerURL(page.location.search));
     const queue = [];
     const onmessage = (e) => {
       let r = null;

@@ -99,7 +99,7 @@ func (a *app) startWorker() {
 		js.Global().Set("genlabEarlyWorker", js.Null())
 		w, queued = early.Get("worker"), early.Get("queue")
 	} else {
-		w = js.Global().Get("Worker").New(fmt.Sprintf("worker.js?cores=%d", js.Global().Get("navigator").Get("hardwareConcurrency").Int()))
+		w = js.Global().Get("Worker").New(js.Global().Call("genlabWorkerURL")) // main.js
 	}
 	a.worker = w
 	js.Global().Set("genlabWorker", w) // main.js ends it when the page goes to the back/forward cache
