@@ -1,6 +1,7 @@
 package diffusion
 
 import (
+	"cmp"
 	"encoding/json"
 	"math"
 	"math/rand/v2"
@@ -338,7 +339,7 @@ func TestUNetModel(t *testing.T) {
 	}
 
 	be, _ := model.NewBackend("go")
-	for _, bad := range []string{`{"net":"cnn"}`, `{"h":7,"w":7,"patch":1}`, `{"patch":3}`, `{"ema":1}`, `{"anneal":2}`, `{"T":0}`,
+	for _, bad := range []string{`{"net":"cnn"}`, `{"h":7,"w":7,"patch":1}`, `{"patch":3}`, `{"ema":1}`, `{"anneal":2}`, `{"annealSteps":-1}`, `{"T":0}`,
 		`{"schedule":"quadratic"}`, `{"sampleSteps":5000}`, `{"channels":[]}`, `{"timeDim":7}`, `{"net":"mlp"`} {
 		if _, err := model.New(be, "ddpm-digits", []byte(bad), 1); err == nil {
 			t.Errorf("config %s accepted", bad)
@@ -387,8 +388,8 @@ func TestGroupNormNormalises(t *testing.T) {
 	}
 }
 
-// With Anneal set, Adam's rate follows the half cosine over Spec.Steps and then stays at its
-// floor; without it (the 2-D toys, trained live in the page) it stays at Spec.LR.
+// With Anneal set, Adam's rate follows the half cosine over Spec.Steps (or AnnealSteps) and then
+// stays at its floor; without it (the 2-D toys, trained live in the page) it stays at Spec.LR.
 func TestAnnealedRate(t *testing.T) {
 	b, err := model.NewBackend("go")
 	if err != nil {
@@ -399,14 +400,18 @@ func TestAnnealedRate(t *testing.T) {
 		t.Fatal(err)
 	}
 	batch := &data.Images{N: 64, H: 1, W: 1, C: 2, Pix: pts}
-	for _, anneal := range []float64{0.1, 0} {
+	for _, c := range []struct {
+		anneal  float64
+		horizon int // 0: Spec.Steps
+	}{{0.1, 0}, {0.1, 3}, {0, 0}} {
+		anneal := c.anneal
 		spec, err := model.Lookup("ddpm2d-moons")
 		if err != nil {
 			t.Fatal(err)
 		}
 		spec.Steps, spec.LR = 4, 1e-3
 		cfg := MoonsConfig
-		cfg.Hidden, cfg.Anneal = []int{8}, anneal
+		cfg.Hidden, cfg.Anneal, cfg.AnnealSteps = []int{8}, anneal, c.horizon
 		d, err := New(b, spec, cfg, 1)
 		if err != nil {
 			t.Fatal(err)
@@ -422,10 +427,10 @@ func TestAnnealedRate(t *testing.T) {
 			}
 			got, want := float64(v.Value().(float32)), spec.LR
 			if anneal > 0 {
-				want = model.CosineLR(spec.LR, 4, int64(step), anneal)
+				want = model.CosineLR(spec.LR, int64(cmp.Or(c.horizon, spec.Steps)), int64(step), anneal)
 			}
 			if math.Abs(got-want) > 1e-9 {
-				t.Fatalf("anneal %g, step %d: rate %g, want %g", anneal, step, got, want)
+				t.Fatalf("anneal %g over %d steps, step %d: rate %g, want %g", anneal, c.horizon, step, got, want)
 			}
 		}
 	}

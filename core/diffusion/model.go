@@ -49,6 +49,9 @@ type Config struct {
 	// Spec.Steps (then stays there); 0 keeps the rate constant, as the 2-D toys need: the page
 	// trains them live for as long as the user likes.
 	Anneal float64 `json:"anneal,omitempty"`
+	// AnnealSteps is the length of that half cosine (0: Spec.Steps). A run continued with a
+	// shorter horizon finishes its anneal sooner: the rate steps down once, to the new curve.
+	AnnealSteps int `json:"annealSteps,omitempty"`
 }
 
 // DigitsConfig is ddpm-digits: 28×28 digits folded into 14×14×4 patches, a two-level U-Net
@@ -92,6 +95,9 @@ func (c Config) Validate() error {
 	}
 	if c.Anneal < 0 || c.Anneal > 1 || math.IsNaN(c.Anneal) {
 		return fmt.Errorf("diffusion config: anneal %g out of range [0, 1]", c.Anneal)
+	}
+	if c.AnnealSteps < 0 || c.AnnealSteps > 100_000_000 {
+		return fmt.Errorf("diffusion config: annealSteps %d out of range (0..1e8)", c.AnnealSteps)
 	}
 	if c.EMA < 0 || c.EMA >= 1 {
 		return fmt.Errorf("diffusion config: ema %g out of range [0, 1)", c.EMA)
@@ -195,8 +201,12 @@ func New(backend compute.Backend, spec model.Spec, cfg Config, seed uint64) (*Di
 		return cfg.simpleLoss(scope, in[0], in[1], in[2], in[3], in[4])
 	})
 	if cfg.Anneal > 0 {
+		horizon := int64(spec.Steps)
+		if cfg.AnnealSteps > 0 {
+			horizon = int64(cfg.AnnealSteps)
+		}
 		d.lr = model.NewLRSchedule(d.store, func(step int64) float64 {
-			return model.CosineLR(spec.LR, int64(spec.Steps), step, cfg.Anneal)
+			return model.CosineLR(spec.LR, horizon, step, cfg.Anneal)
 		})
 	}
 	return d, nil
