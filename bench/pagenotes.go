@@ -204,4 +204,13 @@ ORT 72–87 ms, tf.js 140–163 (all the runs above). Not a change in genlab: th
 from d9e42c2, the commit of that 3.4× run, measures the same here, alternating with today's
 (` + "`build/bench --skip native,page,grids -wasm /tmp/bench-old.wasm`" + `, trainings paused): ORT 77.1 and
 73.8 ms, tf.js 148.5 and 150.3, against today's wasm 81.7 / 152.3 and (a slower pass) 104.0 / 194.0.
+
+**2026-12-02 (later): first.bin's zeroed groups not widened.** model.Decode now widens float16
+straight into the new tensor (before: into a slice, then copied into the tensor) and leaves an
+all-zero variable as the tensor's own zeros (first.bin zeroes what sampling does not read:
+vae-digits' encoder, half its values). Decoding vae-digits' first.bin in node 20's wasm, one
+process per run, five runs each way alternated (a throwaway program timing ` + "`model.Decode`" + `
+twice: cold, then warm code; one core busy with a training): cold 169 ms median [141–221] →
+129 [122–161], warm 51 [45–66] → 27 [26–51]. About 40 ms off the first grid's "decoded" stage;
+not re-measured in the page (the bench's spread between runs is larger).
 `

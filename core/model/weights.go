@@ -154,7 +154,9 @@ func Decode(b []byte, name string) (*Weights, error) {
 		}
 		var t *tensors.Tensor
 		if dt == dtypes.Float16 { // a page copy (Halve): models compute in float32
-			t = widen(rest[:size], vi.Shape)
+			if t, err = widen(rest[:size], vi.Shape); err != nil {
+				return nil, err
+			}
 		} else {
 			t = tensors.FromShape(shapes.Make(dt, vi.Shape...))
 			if err := t.MutableBytes(func(dst []byte) { copy(dst, rest[:size]) }); err != nil {
@@ -172,14 +174,38 @@ func Decode(b []byte, name string) (*Weights, error) {
 
 // widen decodes little-endian float16 values into a float32 tensor, through a table of all 2¹⁶
 // values: the page decodes a model's weights on the critical path to its first picture, and in
-// wasm the table is ~10× faster than converting each value.
-func widen(b []byte, dims []int) *tensors.Tensor {
-	table := halfTable()
-	out := make([]float32, len(b)/2)
-	for i := range out {
-		out[i] = table[binary.LittleEndian.Uint16(b[2*i:])]
+// wasm the table is ~10× faster than converting each value. It writes straight into the new
+// tensor (no second copy), and leaves an all-zero variable (first.bin zeroes the groups that
+// sampling does not read) as the tensor's own zeros.
+func widen(b []byte, dims []int) (*tensors.Tensor, error) {
+	t := tensors.FromShape(shapes.Make(dtypes.Float32, dims...))
+	if allZero(b) {
+		return t, nil
 	}
-	return tensors.FromFlatDataAndDimensions(out, dims...)
+	table := halfTable()
+	err := t.MutableFlatData(func(flat any) {
+		out := flat.([]float32)
+		for i := range out {
+			out[i] = table[binary.LittleEndian.Uint16(b[2*i:])]
+		}
+	})
+	return t, err
+}
+
+// allZero says whether every byte of b is 0, eight at a time.
+func allZero(b []byte) bool {
+	for len(b) >= 8 {
+		if binary.LittleEndian.Uint64(b) != 0 {
+			return false
+		}
+		b = b[8:]
+	}
+	for _, v := range b {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 var halfTable = sync.OnceValue(func() *[1 << 16]float32 {

@@ -6,9 +6,12 @@ import (
 	"hash/crc32"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/tensors"
 	gm "github.com/gomlx/gomlx/ml/model"
 )
@@ -139,6 +142,7 @@ func TestHalve(t *testing.T) {
 		vals[i] = float32(i-500) * 0.0137
 	}
 	_, _ = s.CreateVariable("/net/w", tensors.FromFlatDataAndDimensions(vals, 10, 100))
+	_, _ = s.CreateVariable("/net/zero", tensors.FromShape(shapes.Make(dtypes.Float32, 3, 5))) // as first.bin's zeroed groups
 	st, _ := s.CreateVariable("/opt/step", tensors.FromScalar(int64(42)))
 	st.SetTrainable(false)
 	full, err := Encode(Header{Model: "m", Step: 3}, s, true)
@@ -167,6 +171,9 @@ func TestHalve(t *testing.T) {
 		if d := v - vals[i]; d > 1e-3*max(vals[i], -vals[i]) || -d > 1e-3*max(vals[i], -vals[i]) {
 			t.Fatalf("value %d: %g, was %g", i, v, vals[i])
 		}
+	}
+	if z := w.Tensors["/net/zero"]; z.DType() != dtypes.Float32 || z.Size() != 15 || slices.ContainsFunc(tensors.MustCopyFlatData[float32](z), func(v float32) bool { return v != 0 }) {
+		t.Fatalf("zeroed variable decoded as %s %v", z.Shape(), tensors.MustCopyFlatData[float32](z))
 	}
 	if step := tensors.MustCopyFlatData[int64](w.Tensors["/opt/step"]); step[0] != 42 {
 		t.Fatalf("int64 state %v", step)
