@@ -31,7 +31,7 @@ func TestDiffusionSteps(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	var got map[string]float64
 	_ = json.Unmarshal([]byte(lines[len(lines)-1]), &got)
-	if !(got["inception_score"] >= 1 && got["fd"] > 0 && got["sample_steps"] == 3 && got["loss_eps"] > 0) {
+	if !(got["inception_score"] >= 1 && got["fd"] > 0 && got["sample_steps"] == 3 && got["loss_eps"] > 0 && got["bits_per_dim"] > 0) {
 		t.Fatalf("eval JSON %q", lines[len(lines)-1])
 	}
 	for _, c := range []struct {

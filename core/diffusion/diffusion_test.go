@@ -306,7 +306,7 @@ func TestUNetModel(t *testing.T) {
 		t.Fatal("sampling after training gives the untrained model's samples (stale graph)")
 	}
 	met, err := d.Evaluate(x, model.EvalOptions{})
-	if err != nil || !(met["loss_eps"] > 0) {
+	if err != nil || !(met["loss_eps"] > 0) || !(met["bits_per_dim"] > 0) || math.IsInf(met["bits_per_dim"], 0) {
 		t.Fatalf("evaluate: %v %v", met, err)
 	}
 	for _, v := range d.Views() {

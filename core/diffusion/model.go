@@ -148,7 +148,6 @@ type Diffusion struct {
 	backend compute.Backend
 	store   *gm.Store
 	epsNet  *gm.Exec          // x_t, t -> ε̂ (with the averaged weights)
-	loss    *gm.Exec          // x_0, ε, t, √ᾱ, √(1−ᾱ) -> per-example simple loss (averaged weights)
 	ema     *model.EMA        // nil when Config.EMA is 0
 	lr      *model.LRSchedule // nil when Config.Anneal is 0 (a constant rate)
 	stepper *model.Stepper
@@ -236,11 +235,8 @@ func (d *Diffusion) buildInference() (err error) {
 	if err != nil {
 		return err
 	}
-	d.loss, err = gm.NewExec(d.backend, d.store, func(scope *gm.Scope, in []*graph.Node) *graph.Node {
-		return cfg.simpleLoss(d.ema.Sampling(scope), in[0], in[1], in[2], in[3], in[4])
-	})
 	d.stale = false
-	return err
+	return nil
 }
 
 func (d *Diffusion) fresh() error {
