@@ -213,4 +213,19 @@ process per run, five runs each way alternated (a throwaway program timing ` + "
 twice: cold, then warm code; one core busy with a training): cold 169 ms median [141–221] →
 129 [122–161], warm 51 [45–66] → 27 [26–51]. About 40 ms off the first grid's "decoded" stage;
 not re-measured in the page (the bench's spread between runs is larger).
+
+**2026-12-02: weights and Adam's state inside ONNX Runtime between training steps (issue 7,
+item 4): not possible with ORT Web's CPU engine.** Where the state lives today: GoMLX keeps each
+variable as a backend buffer, which for compute-onnx v0.1.13's web engine is a JS ` + "`ort.Tensor`" + `
+(internal/engine/web: Execute hands each input's JS tensor to ` + "`session.run`" + ` as a feed and wraps each
+output as the next buffer; donated inputs are released), so nothing crosses between Go and JS
+per step. What remains is ORT Web's own copy of every feed into its wasm heap and of every
+result out of it, each run: its wasm engine takes and returns tensors only at location ` + "`cpu`" + `
+(onnxruntime-web 1.30's session handler encodes inputs from ` + "`cpu`" + `, ` + "`gpu-buffer`" + ` and ` + "`ml-tensor`" + `
+only, the last two belonging to the WebGPU and WebNN providers; in dist/ort.wasm.js, the build the
+page ships, the ` + "`preferredOutputLocation`" + ` and IO-binding code is compiled out as ` + "`if (false)`" + `).
+ORT's former training build (onnxruntime-web/training, whose TrainingSession kept parameters and
+optimizer state inside) is not in the 1.30 package: no TrainingSession anywhere in its dist. So the copies stay until ORT Web offers a heap-
+resident tensor for its CPU provider, or the page trains on WebGPU (not in headless Chromium
+without a GPU: not measurable here).
 `
