@@ -225,7 +225,7 @@ result out of it, each run: its wasm engine takes and returns tensors only at lo
 only, the last two belonging to the WebGPU and WebNN providers; in dist/ort.wasm.js, the build the
 page ships, the ` + "`preferredOutputLocation`" + ` and IO-binding code is compiled out as ` + "`if (false)`" + `).
 ORT's former training build (onnxruntime-web/training, whose TrainingSession kept parameters and
-optimizer state inside) is not in the 1.30 package: no TrainingSession anywhere in its dist. So the copies stay until ORT Web offers a heap-
-resident tensor for its CPU provider, or the page trains on WebGPU (not in headless Chromium
-without a GPU: not measurable here).
+optimizer state inside) is not in the 1.30 package: no TrainingSession anywhere in its dist.
+So the copies stay until ORT Web offers a heap-resident tensor for its CPU provider, or the page
+trains on WebGPU (not in headless Chromium without a GPU: not measurable here).
 `
