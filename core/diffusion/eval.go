@@ -2,6 +2,7 @@ package diffusion
 
 import (
 	"math"
+	"math/rand/v2"
 
 	"genlab/core/data"
 	"genlab/core/model"
@@ -13,8 +14,10 @@ import (
 //     per dimension, as Ho et al. report it.
 //
 // Each example is seen at one step t, spread evenly over 1…T along the test set (example i of N at
-// t = 1 + ⌊(i + ½)·T/N⌋), and the bound's sum over t is estimated as T times the mean term:
-// with N a multiple of T every step gets N/T examples. Sample quality (Inception Score, Fréchet
+// t = 1 + ⌊(i + ½)·T/N⌋): with N a multiple of T every step gets N/T examples. The bound's sum of
+// KL terms over t = 2…T is estimated as T − 1 times their mean over the examples at t ≥ 2, and its
+// decoder term L_0, the largest and the one a test subset would miss, is computed for every
+// example (a second pass of the network, at t = 1). Sample quality (Inception Score, Fréchet
 // distance) is scored outside, by `genlab eval --steps`, with the digit judge.
 func (d *Diffusion) Evaluate(test *data.Images, opt model.EvalOptions) (model.Metrics, error) {
 	if err := d.fresh(); err != nil {
@@ -24,7 +27,8 @@ func (d *Diffusion) Evaluate(test *data.Images, opt model.EvalOptions) (model.Me
 	rng := model.Rand(0)
 	T, D := d.cfg.T, d.dim()
 	bound := d.cfg.Pixels && T >= 2
-	var sq, nats float64
+	var sq, prior, decoder, kl float64
+	var nKL int
 	for start := 0; start < test.N; start += batch {
 		x := data.Subset(test, start, min(test.N, start+batch))
 		x0 := d.toModel(x.Pix)
@@ -45,14 +49,19 @@ func (d *Diffusion) Evaluate(test *data.Images, opt model.EvalOptions) (model.Me
 				diff := float64(e[j] - eh[j])
 				sq += diff * diff
 			}
-			if !bound {
-				continue
+			if t := int(ts[i]); bound && t >= 2 {
+				kl += d.sched.stepKL(e, eh, t)
+				nKL++
 			}
-			nats += d.sched.priorKL(x0[i*D : (i+1)*D])
-			if t := int(ts[i]); t == 1 {
-				nats += float64(T) * d.sched.decoderNLL(x0[i*D:(i+1)*D], xt[i*D:(i+1)*D], eh)
-			} else {
-				nats += float64(T) * d.sched.stepKL(e, eh, t)
+		}
+		if bound {
+			nll, err := d.decoderTerms(x0, rng)
+			if err != nil {
+				return nil, err
+			}
+			for i, v := range nll {
+				decoder += v
+				prior += d.sched.priorKL(x0[i*D : (i+1)*D])
 			}
 		}
 		if opt.Progress != nil {
@@ -62,7 +71,33 @@ func (d *Diffusion) Evaluate(test *data.Images, opt model.EvalOptions) (model.Me
 	n := float64(max(1, test.N))
 	met := model.Metrics{"loss_eps": sq / (n * float64(D))}
 	if bound {
-		met["bits_per_dim"] = nats / (n * float64(D) * math.Ln2)
+		nats := (prior + decoder) / n
+		if nKL > 0 {
+			nats += float64(T-1) * kl / float64(nKL)
+		}
+		met["bits_per_dim"] = nats / (float64(D) * math.Ln2)
 	}
 	return met, nil
+}
+
+// decoderTerms is L_0 = −log p_θ(x_0 | x_1) of each example of x0 (model space), x_1 drawn from
+// q(x_1 | x_0).
+func (d *Diffusion) decoderTerms(x0 []float32, rng *rand.Rand) ([]float64, error) {
+	D := d.dim()
+	n := len(x0) / D
+	eps := model.Normals(rng, len(x0))
+	x1, ones := make([]float32, len(x0)), make([]float32, n)
+	d.sched.Noise(x1, x0, eps, 1)
+	for i := range ones {
+		ones[i] = 1
+	}
+	epsHat, err := model.Call(d.epsNet, model.F32(x1, d.dataDims(n)...), model.F32(ones, n))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = d.sched.decoderNLL(x0[i*D:(i+1)*D], x1[i*D:(i+1)*D], epsHat[i*D:(i+1)*D])
+	}
+	return out, nil
 }
