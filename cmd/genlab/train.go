@@ -25,6 +25,7 @@ func cmdTrain(args []string) error {
 	config := fs.String("config", "", "family config JSON (default: the model's)")
 	every := fs.Duration("checkpoint-every", 30*time.Second, "checkpoint period")
 	from := fs.String("from", "", "weights file to continue from (its step count too) when the run folder has no checkpoint yet, e.g. pretrained/MODEL/weights.bin")
+	grow := fs.Bool("grow", false, "with --from and --config: build the larger model --config describes (e.g. '{\"blocks\":2}') and start it from --from's variables; its new blocks start as the identity")
 	lr := fs.Float64("lr", 0, "learning rate (default: the model's); e.g. a lower one to continue a trained model")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -63,7 +64,7 @@ func cmdTrain(args []string) error {
 	}
 	_, step, err := train.Run(ctx, train.Options{
 		Model: spec.Name, Config: cfg, Data: images, Out: *out, Steps: *steps, Seed: *seed,
-		Backend: backend, Every: *every, From: *from, LR: *lr,
+		Backend: backend, Every: *every, From: *from, Grow: *grow, LR: *lr,
 		Progress: func(p train.Progress) { bar.update(p) },
 	})
 	bar.done()

@@ -8,6 +8,7 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/layers"
 	gm "github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/model/initializer"
 
 	"genlab/core/nn"
 )
@@ -109,12 +110,15 @@ func (c Config) unetEps(scope *gm.Scope, x, temb *Node) *Node {
 
 // resBlock is GroupNorm → SiLU → conv, plus a per-channel shift from the time embedding, then
 // GroupNorm → SiLU → conv, added to the input (through a 1×1 conv when the width changes).
+// The second convolution starts at zero (as in Nichol & Dhariwal's improved-diffusion), so a
+// fresh block is the identity when widths match: a net grown by blocks (model.Grow) computes
+// what it did before its first new step.
 func (c Config) resBlock(scope *gm.Scope, x, temb *Node, cout int) *Node {
 	cin := x.Shape().Dimensions[3]
 	h := nn.Conv2D(scope.In("conv1"), silu(groupNorm(scope.In("norm1"), x, c.Groups)), cout, 3, 1)
 	shift := layers.DenseWithBias(scope.In("time"), silu(temb), cout)
 	h = graph.Add(h, graph.Reshape(shift, -1, 1, 1, cout))
-	h = nn.Conv2D(scope.In("conv2"), silu(groupNorm(scope.In("norm2"), h, c.Groups)), cout, 3, 1)
+	h = nn.Conv2D(scope.In("conv2").WithInitializer(initializer.Zero), silu(groupNorm(scope.In("norm2"), h, c.Groups)), cout, 3, 1)
 	skip := x
 	if cin != cout {
 		skip = nn.Conv2D(scope.In("skip"), x, cout, 1, 1)

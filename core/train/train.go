@@ -37,6 +37,10 @@ type Options struct {
 	// another machine (committed provisional weights). Optimizer state starts afresh unless the
 	// file has it; the step count continues from the file's.
 	From string
+	// Grow, with From, builds the model from Config (a larger architecture, e.g. {"blocks":2})
+	// and takes every variable From has (model.Grow); the new ones start from their initial
+	// values. A resumed run (Out has a checkpoint) is already grown and ignores it.
+	Grow bool
 	// LR, when > 0, replaces the model's learning rate, also in a resumed run (whose checkpointed
 	// rate is dropped): e.g. a lower rate to continue a trained GAN.
 	LR       float64
@@ -71,6 +75,9 @@ func Run(ctx context.Context, opt Options) (model.Model, int, error) {
 	}
 	if opt.Data == nil || opt.Data.N < spec.BatchSize {
 		return nil, 0, fmt.Errorf("training data has fewer images than one batch (%d)", spec.BatchSize)
+	}
+	if opt.Grow && opt.From == "" {
+		return nil, 0, errors.New("--grow needs --from: the weights to grow")
 	}
 	if opt.Every <= 0 {
 		opt.Every = 30 * time.Second
@@ -150,6 +157,8 @@ func resume(opt Options, ckpt string) (model.Model, int, error) {
 			return m, 0, err
 		}
 		ckpt = opt.From
+	} else {
+		opt.Grow = false
 	}
 	w, err := model.ReadWeightsFile(ckpt)
 	if err != nil {
@@ -157,6 +166,13 @@ func resume(opt Options, ckpt string) (model.Model, int, error) {
 	}
 	if w.Config, err = overlay(w.Config, opt.Config); err != nil {
 		return nil, 0, err
+	}
+	if opt.Grow {
+		if w.Model != opt.Model {
+			return nil, 0, fmt.Errorf("%s: holds weights of model %q, not %q", ckpt, w.Model, opt.Model)
+		}
+		m, _, err := model.Grow(opt.Backend, w, w.Config, ckpt, opt.Seed, model.WithLR(opt.LR))
+		return m, int(w.Step), err
 	}
 	if opt.LR > 0 {
 		w.Drop("/" + optimizer.ParamLearningRate) // the optimizer creates it again from the spec's rate

@@ -206,6 +206,16 @@ func TestFromWeightsContinuesTheStepCount(t *testing.T) {
 	if _, _, err := Run(context.Background(), o); err == nil {
 		t.Fatal("a missing --from file was not reported")
 	}
+	// Growing needs weights to grow, and a config that adds to them (diffusion's grow_test
+	// grows a U-Net).
+	o.Out, o.From, o.Grow = t.TempDir(), "", true
+	if _, _, err := Run(context.Background(), o); err == nil || !strings.Contains(err.Error(), "--from") {
+		t.Fatalf("--grow without --from: %v", err)
+	}
+	o.From = filepath.Join(first, WeightsFile)
+	if _, _, err := Run(context.Background(), o); err == nil || !strings.Contains(err.Error(), "nothing to grow") {
+		t.Fatalf("--grow into the same model: %v", err)
+	}
 }
 
 // Resuming rewrites the loss log's kept rows at once: a crash before the next checkpoint must not
