@@ -222,7 +222,7 @@ func moments(p []float32) (mean [2]float64, cov [3]float64) {
 var tinyUNet = Config{Net: "unet", H: 8, W: 8, C: 1, Pixels: true, TimeDim: 8,
 	Channels: []int{4, 8}, Blocks: 1, Groups: 2, Patch: 2, T: 50, Schedule: "cosine", SampleSteps: 10, EMA: 0.9}
 
-// The U-Net's input gradient (through patches, GroupNorm, the strided down-convolution, the
+// The U-Net's input gradient (through GroupNorm, the strided down-convolution, attention, the
 // upsampling and the skips) must match central finite differences.
 func TestUNetGradientFiniteDifferences(t *testing.T) {
 	b, err := model.NewBackend("go")
@@ -231,6 +231,7 @@ func TestUNetGradientFiniteDifferences(t *testing.T) {
 	}
 	cfg := tinyUNet
 	cfg.Patch = 1
+	cfg.Attention = true
 	store := gm.NewStore()
 	store.SetParam(gm.ParamInitialSeed, int64(3))
 	rng := model.Rand(4)

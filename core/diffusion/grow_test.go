@@ -8,8 +8,8 @@ import (
 	"genlab/core/model/modeltest"
 )
 
-// A U-Net grown by a block per level and direction (model.Grow) starts as the same function: its
-// new blocks' last convolutions are zero, so its samples are the trained net's, bit for bit. It
+// A U-Net grown by a block per level and direction and by attention (model.Grow) starts as the
+// same function: its new blocks' last convolutions and attention's output projection are zero, so its samples are the trained net's, bit for bit. It
 // then trains; shapes that changed are refused.
 func TestGrownUNetKeepsItsFunction(t *testing.T) {
 	d := newModel(t, "ddpm-digits", tinyUNet, 1)
@@ -28,14 +28,14 @@ func TestGrownUNetKeepsItsFunction(t *testing.T) {
 	}
 	be, _ := model.NewBackend("go")
 	bigger := tinyUNet
-	bigger.Blocks = 2
+	bigger.Blocks, bigger.Attention = 2, true
 	g, fresh, err := model.Grow(be, w, mustJSON(t, bigger), "w", 9)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range fresh {
-		if !strings.Contains(p, "_1/") {
-			t.Fatalf("variable %s is new, but only the second blocks (…_1) are", p)
+		if !strings.Contains(p, "_1/") && !strings.Contains(p, "/attn/") {
+			t.Fatalf("variable %s is new, but only the second blocks (…_1) and attention are", p)
 		}
 	}
 	if len(fresh) == 0 {

@@ -35,7 +35,10 @@ type Config struct {
 	Blocks   int   `json:"blocks,omitempty"`   // U-Net residual blocks per resolution and direction.
 	Groups   int   `json:"groups,omitempty"`   // GroupNorm groups.
 	Patch    int   `json:"patch,omitempty"`    // U-Net: fold Patch×Patch pixel blocks into channels first (1: none).
-	Hidden   []int `json:"hidden,omitempty"`   // MLP hidden widths.
+	// Attention adds self-attention after every residual block at the coarsest resolution (as
+	// DDPM does at 16×16 on CIFAR): the one place where every position sees the whole image.
+	Attention bool  `json:"attention,omitempty"`
+	Hidden    []int `json:"hidden,omitempty"` // MLP hidden widths.
 
 	T           int     `json:"T"`           // Diffusion steps.
 	Schedule    string  `json:"schedule"`    // "linear" or "cosine" β schedule.

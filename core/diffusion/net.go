@@ -63,8 +63,8 @@ func (c Config) mlpEps(scope *gm.Scope, x, temb *Node) *Node {
 // denoising-diffusion-pytorch): one residual block per resolution on the way down, each feeding a
 // skip connection; a middle block at the coarsest resolution; on the way up each level
 // concatenates its skip and runs another residual block. Down: a stride-2 3×3 convolution. Up:
-// nearest-neighbour Upsample2x then a 3×3 convolution. Attention is left out: at 7×7 on digits
-// it costs more CPU than it buys.
+// nearest-neighbour Upsample2x then a 3×3 convolution. With Attention, every block at the
+// coarsest resolution is followed by self-attention.
 //
 // With Channels = [c0, c1, c2] on 28×28: 28×28×c0 → 14×14×c1 → 7×7×c2 and back. With Patch = 2
 // the image is first folded into 2×2 patches (28×28×1 → 14×14×4, a reshape) and unfolded at the
@@ -79,20 +79,27 @@ func (c Config) unetEps(scope *gm.Scope, x, temb *Node) *Node {
 	h := nn.Conv2D(scope.In("stem"), x, c.Channels[0], 3, 1)
 	var skips []*Node
 	last := len(c.Channels) - 1
+	block := func(scope *gm.Scope, h *Node, ch, level int) *Node {
+		h = c.resBlock(scope, h, temb, ch)
+		if c.Attention && level == last {
+			h = c.attention(scope.In("attn"), h)
+		}
+		return h
+	}
 	for i, ch := range c.Channels {
 		for b := range c.Blocks {
-			h = c.resBlock(scope.In("down%d_%d", i, b), h, temb, ch)
+			h = block(scope.In("down%d_%d", i, b), h, ch, i)
 		}
 		skips = append(skips, h)
 		if i < last {
 			h = nn.Conv2D(scope.In("downsample%d", i), h, c.Channels[i+1], 3, 2)
 		}
 	}
-	h = c.resBlock(scope.In("mid"), h, temb, c.Channels[last])
+	h = block(scope.In("mid"), h, c.Channels[last], last)
 	for i := last; i >= 0; i-- {
 		h = graph.Concatenate([]*Node{h, skips[i]}, -1)
 		for b := range c.Blocks {
-			h = c.resBlock(scope.In("up%d_%d", i, b), h, temb, c.Channels[i])
+			h = block(scope.In("up%d_%d", i, b), h, c.Channels[i], i)
 		}
 		if i > 0 {
 			// Sizes halve exactly on the way down (Validate), so 2× restores the skip's size.
@@ -124,6 +131,23 @@ func (c Config) resBlock(scope *gm.Scope, x, temb *Node, cout int) *Node {
 		skip = nn.Conv2D(scope.In("skip"), x, cout, 1, 1)
 	}
 	return graph.Add(h, skip)
+}
+
+// attention is single-head self-attention over the H·W positions of x [B, H, W, C] (Vaswani et
+// al. 2017; DDPM's U-Net block): GroupNorm, then q, k, v as per-position projections,
+// softmax(q·kᵀ/√C)·v, and an output projection that starts at zero, added to x — so a fresh
+// block is the identity (and a net grown by it, model.Grow, starts as it was).
+func (c Config) attention(scope *gm.Scope, x *Node) *Node {
+	d := x.Shape().Dimensions
+	b, n, ch := d[0], d[1]*d[2], d[3]
+	h := graph.Reshape(groupNorm(scope.In("norm"), x, c.Groups), b, n, ch)
+	q := layers.DenseWithBias(scope.In("q"), h, ch)
+	k := layers.DenseWithBias(scope.In("k"), h, ch)
+	v := layers.DenseWithBias(scope.In("v"), h, ch)
+	w := graph.Softmax(graph.MulScalar(graph.Einsum("bqc,bkc->bqk", q, k), 1/math.Sqrt(float64(ch))), -1)
+	o := layers.DenseWithBias(scope.In("out").WithInitializer(initializer.Zero), graph.Einsum("bqk,bkc->bqc", w, v), ch)
+	o.AssertDims(b, n, ch)
+	return graph.Add(x, graph.Reshape(o, d...))
 }
 
 // groupNorm normalises x [B, H, W, C] over (H, W, C/groups) per group (Wu & He 2018), with a
