@@ -3,8 +3,10 @@ package diffusion
 import (
 	"cmp"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 
 	"github.com/gomlx/compute/dtypes"
@@ -143,6 +145,34 @@ func TestDDIMDeterministicAndDDPMLimit(t *testing.T) {
 	for _, bad := range []Sampler{{Steps: 0}, {Steps: 101}, {Steps: 10, Eta: -1}, {Steps: 10, Eta: math.NaN()}} {
 		if err := s.Reverse(append([]float32{}, xT...), bad, true, model.Rand(1), fakeEps, nil); err == nil {
 			t.Errorf("sampler %+v accepted", bad)
+		}
+	}
+}
+
+// The steps each sampler visits: DDIM's even subsequence starts at T and ends its network calls
+// at T/S; with S = T it is DDPM's T…1; every list ends on 0 (x_0).
+func TestTimesteps(t *testing.T) {
+	for _, c := range []struct {
+		smp  Sampler
+		want []int
+	}{
+		{Sampler{Steps: 5}, []int{100, 80, 60, 40, 20, 0}},
+		{Sampler{Steps: 1}, []int{100, 0}},
+		{Sampler{Steps: 3}, []int{100, 67, 33, 0}},
+		{Sampler{DDPM: true}, nil},
+	} {
+		got, err := c.smp.timesteps(100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.want == nil { // DDPM: 100, 99, …, 1, 0
+			c.want = make([]int, 101)
+			for i := range c.want {
+				c.want[i] = 100 - i
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("%v: steps %v, want %v", c.smp, got, c.want)
 		}
 	}
 }
@@ -450,6 +480,25 @@ func TestAnnealedRate(t *testing.T) {
 			if math.Abs(got-want) > 1e-9 {
 				t.Fatalf("anneal %g over %d steps, step %d: rate %g, want %g", anneal, c.horizon, step, got, want)
 			}
+		}
+	}
+}
+
+// A saved config is read back over the model's defaults (factory), so every field whose zero is
+// a setting must be written even when zero: a constant-rate run (anneal 0) saved and resumed
+// must not come back annealing at DigitsConfig's 0.05.
+func TestSavedConfigKeepsItsZeros(t *testing.T) {
+	saved := DigitsConfig
+	saved.Anneal, saved.Eta, saved.EMA, saved.SampleSteps = 0, 0, 0, 0
+	for _, attention := range []bool{false, true} {
+		saved.Attention = attention
+		got := DigitsConfig
+		got.Attention = !attention
+		if err := json.Unmarshal(mustJSON(t, saved), &got); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, saved) {
+			t.Errorf("saved %+v\nread back as %+v", saved, got)
 		}
 	}
 }

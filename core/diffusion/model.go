@@ -37,7 +37,7 @@ type Config struct {
 	Patch    int   `json:"patch,omitempty"`    // U-Net: fold Patch×Patch pixel blocks into channels first (1: none).
 	// Attention adds self-attention after every residual block at the coarsest resolution (as
 	// DDPM does at 16×16 on CIFAR): the one place where every position sees the whole image.
-	Attention bool  `json:"attention,omitempty"`
+	Attention bool  `json:"attention"`
 	Hidden    []int `json:"hidden,omitempty"` // MLP hidden widths.
 
 	T           int     `json:"T"`           // Diffusion steps.
@@ -50,20 +50,30 @@ type Config struct {
 	EMA float64 `json:"ema"`
 	// Anneal is the fraction of Spec.LR that Adam's rate falls to along a half cosine over
 	// Spec.Steps (then stays there); 0 keeps the rate constant, as the 2-D toys need: the page
-	// trains them live for as long as the user likes.
-	Anneal float64 `json:"anneal,omitempty"`
+	// trains them live for as long as the user likes. Always saved, even at 0: a saved config is
+	// read over the model's defaults, and until 2026-12-04 a 0 was left out and came back as
+	// DigitsConfig's 0.05 (a resumed constant-rate run then annealed; see pretrained/README.md).
+	Anneal float64 `json:"anneal"`
 	// AnnealSteps is the length of that half cosine (0: Spec.Steps). A run continued with a
 	// shorter horizon finishes its anneal sooner: the rate steps down once, to the new curve.
 	AnnealSteps int `json:"annealSteps,omitempty"`
 }
 
-// DigitsConfig is ddpm-digits: 28×28 digits folded into 14×14×4 patches, a two-level U-Net
-// 14×14×32 → 7×7×64 (~0.41 M parameters, 1.6 MB, plus as much again for their average), T = 1000
-// with DDPM's linear schedule, sampled with 50 DDIM steps. Sized for a 2-core CPU: one training
-// step of batch 64 takes ~0.33 s natively on one core (GOEXPERIMENT=simd).
+// DigitsConfig is ddpm-digits as it starts: 28×28 digits folded into 14×14×4 patches, a
+// two-level U-Net 14×14×32 → 7×7×64 (~0.41 M parameters, 1.6 MB, plus as much again for their
+// average), T = 1000 with DDPM's linear schedule, sampled with 50 DDIM steps. Sized for a 2-core
+// CPU: one training step of batch 64 takes ~0.33 s natively on one core (GOEXPERIMENT=simd).
+// The pretrained weights go one step further: trained like this to 63,082 steps, then grown
+// with self-attention at 7×7 and a longer average (`genlab train --grow --config
+// '{"attention":true,"ema":0.9995}' --lr 1e-4`, pretrained/README.md; ~0.46 M parameters, ~16%
+// more time per step) — their config, saved with them, says so. Attention stays off here
+// because files written before the field existed lack it, are read over these defaults, and
+// must keep loading as the nets they were.
 // Eta 1: with 50 steps the stochastic DDIM sampler beats the deterministic one on this net —
 // at 40,000 steps, 500 samples: η=0 IS 8.41 / FD 81.5, η=0.5 8.52 / 70.5, η=1 8.64 / 58.1
-// (`genlab eval --model ddpm-digits --steps 50 --quality 500 --limit 500 --json`, η patched).
+// (`genlab eval --model ddpm-digits --steps 50 --quality 500 --limit 500 --json`, η patched);
+// grown with attention, at 98,762 steps (with DDIM's own step placement, sampler.go): η=0.5
+// 8.85 / 53.3, η=1 8.90 / 46.1.
 var DigitsConfig = Config{
 	Net: "unet", H: 28, W: 28, C: 1, Pixels: true, TimeDim: 32,
 	Channels: []int{32, 64}, Blocks: 1, Groups: 8, Patch: 2,

@@ -12,7 +12,9 @@ type Sampler struct {
 	// posterior variance β̃_t; Steps and Eta are then ignored.
 	DDPM bool
 	// Steps is S, the number of DDIM steps (Song et al. 2021) on an evenly spaced subsequence
-	// τ_i = round(i·T/S) of 1…T.
+	// τ_i = round(i·T/S) of 1…T. (DDIM's own code places them at 1 + round((i−1)·T/S), so that
+	// the last network call is at t = 1: tried on ddpm-digits with attention, 500 samples, same
+	// noise, IS 8.896 / FD 46.1 against 8.892 / 46.8 here — no measurable gain, not kept.)
 	Steps int
 	// Eta is DDIM's η: 0 is the deterministic DDIM; 1 gives each step DDPM's posterior variance
 	// (with S = T it is DDPM).
