@@ -90,7 +90,7 @@ var MoonsConfig = Config{
 func init() {
 	model.Register(model.Spec{
 		Name: "ddpm-digits", Family: "diffusion", About: "Denoising diffusion (ε-prediction U-Net, DDPM/DDIM sampling) on grey MNIST digits",
-		Data: "mnist", BatchSize: 64, Steps: 40000, LR: 8e-4,
+		Data: "mnist", BatchSize: 64, Steps: 40000, LR: 8e-4, FirstOnORT: true,
 	}, factory(DigitsConfig))
 	model.Register(model.Spec{
 		Name: "ddpm2d-moons", Family: "diffusion", About: "Denoising diffusion on the 2-D two-moons density (MLP ε-network)",

@@ -31,6 +31,12 @@ type Spec struct {
 	Steps     int     // Default number of training steps of `genlab train`.
 	LR        float64 // Adam learning rate.
 
+	// FirstOnORT: the page builds this model straight on ONNX Runtime Web instead of drawing its
+	// first picture on the Go backend while ORT loads. For models whose sampling runs the network
+	// many times, waiting for ORT is sooner: ddpm-digits' 50 U-Net calls took 37.4 s on Go in
+	// the page's wasm, ~5 s on ORT (pretrained/README.md).
+	FirstOnORT bool
+
 	load *loading // set by FromWeights while the model is built: see NewStore
 }
 

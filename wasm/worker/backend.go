@@ -31,9 +31,10 @@ func (b *backends) order(pref string) []string {
 // firstPref is the preference a model load uses: while ONNX Runtime Web has not been started,
 // the default ("") becomes Go, so that the first picture does not wait for ORT's 14 MB wasm to
 // be fetched and compiled (the bench: first grid 7.8 s on ORT, 5.9 s on Go, same pixels); the
-// model moves to ORT once the worker is idle (upgrade.go). Training starts ORT at once.
-func (b *backends) firstPref(pref string) string {
-	if _, ok := b.started[protocol.BackendONNX]; pref == "" && !ok && b.broken == "" {
+// model moves to ORT once the worker is idle (upgrade.go). Training starts ORT at once, and so
+// does a model whose spec says FirstOnORT (diffusion: 50 network calls per picture).
+func (b *backends) firstPref(pref string, spec model.Spec) string {
+	if _, ok := b.started[protocol.BackendONNX]; pref == "" && !ok && b.broken == "" && !spec.FirstOnORT {
 		return protocol.BackendGo
 	}
 	return pref

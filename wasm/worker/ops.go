@@ -46,7 +46,8 @@ func fetchWeights(name string, files ...string) (raw []byte, url string, err err
 // model stays loaded until the new one is ready, and stays if the load fails or is cancelled.
 func (w *worker) load(req protocol.Request) error {
 	start := time.Now()
-	if _, err := model.Lookup(req.Model); err != nil {
+	spec, err := model.Lookup(req.Model)
+	if err != nil {
 		return err
 	}
 	progress := func(stage string, done int) {
@@ -69,7 +70,7 @@ func (w *worker) load(req protocol.Request) error {
 	}
 	progress("building the model", 1)
 	var m model.Model
-	pref := w.backends.firstPref(req.Backend)
+	pref := w.backends.firstPref(req.Backend, spec)
 	used, fallback, err := w.backends.run(pref, func(be compute.Backend) error {
 		// A second attempt decodes again: a failed backend may hold on to the tensors it was given.
 		given := wts
