@@ -39,8 +39,10 @@ type Config struct {
 	// Norm is G's normalisation after each hidden layer: "" none, "pixel" nn.PixelNorm. The
 	// conditional GAN without it collapsed to all-black digits within 500 steps: G's activations
 	// grew until its sigmoid output saturated, where no gradient reaches it (DCGAN's authors saw the
-	// same collapse without batch normalisation; pixel norm needs no batch statistics).
-	Norm string `json:"norm,omitempty"`
+	// same collapse without batch normalisation; pixel norm needs no batch statistics). Always
+	// saved: cgan-digits and dcgan-faces default to "pixel", and a saved config is read over
+	// the defaults, so an omitted "" would come back as pixel norm.
+	Norm string `json:"norm"`
 }
 
 // Generator losses.

@@ -1,6 +1,7 @@
 package gan
 
 import (
+	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -193,5 +194,21 @@ func TestGeneratorAverage(t *testing.T) {
 	}
 	if after, _ := loaded.(*GAN).Generate(z, nil); slices.Equal(after.Pix, got.Pix) {
 		t.Error("the loaded GAN's average did not move with training")
+	}
+}
+
+// A saved config is read back over the model's defaults: a G without normalisation ("") saved
+// from a model whose default is pixel norm (cgan-digits, dcgan-faces) must come back without it.
+func TestSavedConfigKeepsNoNorm(t *testing.T) {
+	saved := DigitsConfig
+	saved.Norm = ""
+	b, err := json.Marshal(saved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := DigitsConfig
+	got.Norm = "pixel"
+	if err := json.Unmarshal(b, &got); err != nil || got.Norm != "" {
+		t.Fatalf("norm %q saved as %s read back as %q (%v)", saved.Norm, b, got.Norm, err)
 	}
 }
