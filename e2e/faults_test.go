@@ -317,6 +317,23 @@ func TestFaults(t *testing.T) {
 		b.waitFor(t, 30*time.Second, fmt.Sprintf(`genlab.status().gridHash !== %q`, before))
 		b.save(t, filepath.Join(out, "fault-worker-restarted.png"))
 	})
+
+	t.Run("text-before-app", func(t *testing.T) {
+		// Neither program ever starts, so what shows is the page's own: the default model's
+		// explanation, but not under a link to another model or a lab.
+		fresh(t, &fault{suffix: "/wasm/worker.wasm", status: 0}, &fault{suffix: "/wasm/app.wasm", status: 0})
+		for _, c := range []struct {
+			query string
+			shown bool
+		}{{"?seed=3", true}, {"?model=vae-digits&seed=3", true}, {"?model=ddpm-digits&seed=3", false}, {"?lab=gan&density=moons", false}} {
+			b.run(t, 60*time.Second, chromedp.Navigate(base+"/"+c.query))
+			var shown bool
+			b.eval(t, 5*time.Second, `!document.querySelector('.about[data-family="vae"]').hidden`, &shown)
+			if shown != c.shown {
+				t.Errorf("%s: the VAE's explanation shown %v before the app is up, want %v", c.query, shown, c.shown)
+			}
+		}
+	})
 	f.set(t)
 }
 
