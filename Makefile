@@ -20,14 +20,15 @@ ZEXT := $(if $(shell command -v brotli 2>/dev/null),br,gz)
 PROTOCOL_SRC := $(wildcard wasm/protocol/*.go)
 CORE_SRC     := $(shell find core -name '*.go' -not -name '*_test.go')
 APP_SRC      := $(wildcard wasm/app/*.go) $(PROTOCOL_SRC) go.mod go.sum
-WORKER_SRC   := $(wildcard wasm/worker/*.go) $(PROTOCOL_SRC) $(CORE_SRC) go.mod go.sum
+WORKER_SRC   := $(wildcard wasm/worker/*.go wasm/jsio/*.go) $(PROTOCOL_SRC) $(CORE_SRC) go.mod go.sum
+FIRST_SRC    := $(wildcard wasm/first/*.go wasm/jsio/*.go) $(PROTOCOL_SRC) $(CORE_SRC) go.mod go.sum
 CLI_SRC      := $(shell find cmd -name '*.go' -not -name '*_test.go') $(CORE_SRC) go.mod go.sum
 
 # What the page loads from ONNX Runtime Web: the CPU-only loader, which imports the .mjs, which
 # fetches the .wasm (checked in the e2e test's network log).
 ORT_FILES := ort.wasm.min.js ort-wasm-simd-threaded.mjs ort-wasm-simd-threaded.wasm
 ORT   := $(addprefix web/ort/,$(ORT_FILES))
-WASMS := web/wasm/app.wasm web/wasm/worker.wasm
+WASMS := web/wasm/app.wasm web/wasm/worker.wasm web/wasm/first.wasm
 WEBDATA := $(foreach s,train test,web/data/mnist-$(s)-images-idx3-ubyte.gz web/data/mnist-$(s)-labels-idx1-ubyte.gz) \
            web/data/shapes-test-images-idx3-ubyte.gz web/data/faces-test-u8.bin.gz
 COMPRESSED := $(addsuffix .$(ZEXT),$(WASMS) $(ORT) web/wasm_exec.js)
@@ -60,6 +61,11 @@ web/wasm/app.wasm: $(APP_SRC)
 web/wasm/worker.wasm: $(WORKER_SRC)
 	@mkdir -p $(@D)
 	$(WASM) $(GO) build $(WASMFLAGS) -o $@.$$$$.tmp ./wasm/worker && mv $@.$$$$.tmp $@
+
+# The first-picture program (wasm/first): the landing page's first grid without GoMLX.
+web/wasm/first.wasm: $(FIRST_SRC)
+	@mkdir -p $(@D)
+	$(WASM) $(GO) build $(WASMFLAGS) -o $@.$$$$.tmp ./wasm/first && mv $@.$$$$.tmp $@
 
 web/wasm_exec.js: $(GOROOT)/lib/wasm/wasm_exec.js
 	cp $< $@
@@ -119,7 +125,7 @@ test-native:
 
 # The packages the page links, under wasm in node (the slow model tests skip themselves with -short).
 test-wasm:
-	PATH="$$PATH:$(GOROOT)/lib/wasm" $(WASM) $(GO) test -short ./core/data ./core/model ./core/plot ./wasm/protocol
+	PATH="$$PATH:$(GOROOT)/lib/wasm" $(WASM) $(GO) test -short ./core/data ./core/model ./core/plot ./core/first ./core/rng ./core/weightfile ./wasm/protocol
 
 # The page in headless Chromium, served by serve.go; GENLAB_E2E_REQUIRE turns a missing browser
 # or missing build into a failure instead of a skip.

@@ -171,7 +171,9 @@ func (r *Report) markdown() string {
 			prev := 0.0
 			for _, st := range []struct{ key, about string }{
 				{"html", "page's HTML received"}, {"head", "its head's script running (starts the worker)"},
-				{"worker", "worker script running"}, {"wasm", "worker.wasm fetched and compiled"},
+				{"worker", "worker script running"},
+				{"first-wasm", "first.wasm fetched and compiled (the first-picture program, wasm/first)"},
+				{"first", "its Go runtime up (main)"}, {"wasm", "worker.wasm fetched and compiled"},
 				{"go", "Go runtime up (the program's main)"}, {"fetched", "first.bin fetched (prefetched by worker.js)"},
 				{"decoded", "first.bin decoded"}, {"backend", "Go backend up"},
 				{"built", "model built from it"}, {"sampled", "64 samples drawn"},

@@ -228,4 +228,29 @@ ORT's former training build (onnxruntime-web/training, whose TrainingSession kep
 optimizer state inside) is not in the 1.30 package: no TrainingSession anywhere in its dist.
 So the copies stay until ORT Web offers a heap-resident tensor for its CPU provider, or the page
 trains on WebGPU (not in headless Chromium without a GPU: not measurable here).
+
+**2026-12-05: the first picture from a small program (wasm/first): first grid 1963 → 1146 ms,
+bytes before it 4.37 → 2.08 MB.** The stages above left no single one to remove: the model
+worker's 27 MB of wasm (GoMLX, both backends, every family) had to be fetched, compiled and
+initialised, then the model built and run on GoMLX's Go backend. Now, for vae-digits (the page
+a bare link opens), worker.js first runs a 5.2 MB program (1.04 MB brotli) that draws the grid
+from first.bin without GoMLX: core/first decodes the weights file (core/weightfile, the format
+now parsed by one package that core/model builds tensors on) and runs the decoder's three dense
+layers in plain Go, four rows of the batch at a time (64 samples: 54 ms warm, 110 ms cold in
+node 20's wasm, ` + "`GOOS=js GOARCH=wasm go test -bench Dense ./core/first`" + `), with the same seed
+stream (core/rng). core/vae's TestFirstDrawsTheSameSamples holds it to the model's own samples
+(largest difference 7e-7, no 8-bit pixel differs over seeds and temperatures). The model
+worker's wasm is fetched only after main.js says the picture is on screen (or 2 s), and the
+model worker adopts the picture for the app's identical request. Same machine, trainings paused,
+` + "`build/bench --skip native,mlp,grids --first-grid-runs 5`" + `:
+
+| page | first grid, median [runs] ms | bytes before it | stages (ms after navigation) |
+|---|---|---|---|
+| before (2026-12-02 runs above) | 1742 [1666 1742 1742 1746 1783] | 4365733 | worker script 372, worker.wasm 942, Go main 1114, decoded 1355, built 1519, sampled 1693 |
+| first.wasm, worker.wasm fetched as soon as it ended | 1320 [981 1023 1320 1321 1336] | 5417794 (worker.wasm's 3.34 MB sent while the grid was painted) | worker script 301, first.wasm 773, Go main 847, fetched 917, decoded 989, sampled 1223 |
+| and worker.wasm after main.js's word | **1146 [1023 1129 1146 1163 1201]** | **2079298** | worker script 301, first.wasm 684, Go main 751, fetched 796, decoded 855, sampled 1034, painted 1146 |
+
+What is left: first.wasm's fetch and compile (~380 ms; encoding/json alone is ~2.2 MB of its
+5.2 MB: an empty Go program is 2.0 MB, 0.44 MB brotli) and the 64 samples in plain Go wasm run by
+V8's baseline compiler (~180 ms). Links to other models still wait on the model worker as before.
 `

@@ -23,7 +23,7 @@ import (
 
 // Files the page needs that `make build` makes (web/) or training provides (pretrained/).
 var needed = []string{
-	"web/index.html", "web/wasm/app.wasm", "web/wasm/worker.wasm", "web/wasm_exec.js",
+	"web/index.html", "web/wasm/app.wasm", "web/wasm/worker.wasm", "web/wasm/first.wasm", "web/wasm_exec.js",
 	"web/ort/ort.wasm.min.js", "web/ort/ort-wasm-simd-threaded.mjs", "web/ort/ort-wasm-simd-threaded.wasm",
 	"web/data/mnist-train-images-idx3-ubyte.gz", "web/data/mnist-test-images-idx3-ubyte.gz",
 	"pretrained/vae-digits/weights.bin",
@@ -45,6 +45,13 @@ func TestPage(t *testing.T) {
 	}
 	if st.Backend != "go" {
 		t.Errorf("first picture drawn on %q, want go (ONNX Runtime Web is loaded after it)", st.Backend)
+	}
+	// vae-digits' first picture is the small first-picture program's (wasm/first), up before the
+	// model worker's wasm was even fetched (worker.js waits for the picture to be on screen).
+	var marks map[string]float64
+	b.eval(t, 5*time.Second, "genlab.status().firstMarks", &marks)
+	if marks["first-wasm"] == 0 || marks["painted"] == 0 || marks["wasm"] != 0 {
+		t.Errorf("first picture's stages %v: want it drawn by wasm/first (first-wasm), before worker.wasm", marks)
 	}
 	if st = waitORT(t, b); st.Backend != "onnx-wasm" {
 		t.Errorf("backend %q (fallback: %s), want onnx-wasm", st.Backend, st.Fallback)

@@ -8,7 +8,7 @@
 // of wasm — takes ~1.6 s to start, more than the worker needs for the picture): the worker is
 // started with the page's link (worker.js?first=QUERY) by index.html's head, before anything
 // else loads (or here, when this frame is opened alone), draws its first grid unasked (message id
-// -1, wasm/worker/first.go) and this script paints it in the app's layout, on a canvas over the
+// -1, wasm/first for the MLP VAEs, else wasm/worker/first.go) and this script paints it in the app's layout, on a canvas over the
 // app's, until the app draws its own (the same pixels, which the worker kept). The app's wasm is
 // fetched only then, so that the first picture shares neither the network nor the cores with it
 // (issue 7: 1.5 s and 5 MB before the first grid). Links whose first picture the worker does not
@@ -41,7 +41,10 @@ window.genlabEarlyWorker = (() => {
       let r = null;
       try { r = JSON.parse(e.data.json); } catch (_) { /* the app reports bad messages */ }
       if (r && r.id === FIRST_ID) {
-        if (r.kind === 'grid') paintFirst(r, e.data.pix);
+        if (r.kind === 'grid') {
+          paintFirst(r, e.data.pix);
+          worker.postMessage({ genlabPainted: true }); // worker.js starts the model worker's wasm
+        }
         else if (r.kind === 'error') console.warn('genlab: no early first picture: ' + r.error);
         startApp();
         return;
@@ -76,7 +79,7 @@ window.addEventListener('pageshow', (e) => { if (e.persisted) page.location.relo
 // the samples panel on the left), and records when, for genlab.status().firstGridMs.
 function paintFirst(r, pix) {
   const g = r.grid;
-  if (!g || !pix || pix.byteLength !== 4 * g.w * g.h) return;
+  if (!g || !pix || pix.byteLength !== 4 * g.w * g.h || document.getElementById('genlab-first')) return;
   const dpr = window.devicePixelRatio || 1;
   const cv = document.createElement('canvas');
   cv.id = 'genlab-first';

@@ -45,9 +45,10 @@ self.genlabLoadOrt = () => {
 // protocol.DefaultModel (wasm/protocol's tests check it). Models the worker does not draw first,
 // and those whose sampling reads every variable, have no first.bin: their prefetch is one 404.
 const prefetched = {};
+const firstLink = new URLSearchParams(self.location.search).get('first');
+const firstModel = firstLink === null ? null : new URLSearchParams(firstLink).get('model') || 'vae-digits';
 {
-  const first = new URLSearchParams(self.location.search).get('first');
-  const name = first === null ? null : new URLSearchParams(first).get('model') || 'vae-digits';
+  const name = firstModel;
   if (name && /^[a-z0-9-]{1,64}$/.test(name)) {
     const url = here(`pretrained/${name}/first.bin`);
     prefetched[url] = fetch(url);
@@ -63,21 +64,57 @@ self.genlabFetch = (path) => {
 
 importScripts(here('wasm_exec.js'));
 
+// instantiate compiles a Go program's wasm as it streams in (from its bytes where a static host
+// sends .wasm with another Content-Type).
+const instantiate = async (path, go) => {
+  const url = here(path);
+  try {
+    return await WebAssembly.instantiateStreaming(fetch(url), go.importObject);
+  } catch (streamingError) {
+    const resp = await fetch(url);
+    if (!resp.ok) throw new Error(`${path}: HTTP ${resp.status}`);
+    return WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
+  }
+};
+
+// The models whose first picture the small first-picture program draws (core/first's drawn list;
+// its tests check this one): for their links it runs first, alone on the network and the cores,
+// and the model worker's 27 MB wasm is fetched after it (issue 7: the first grid within 1.5 s and
+// 5 MB). It leaves anything it cannot draw to the model worker.
+// Once it has drawn, the model worker's wasm waits for main.js's word that the picture is on
+// screen (or 2 s), so that its 3.3 MB do not share the network with the picture's last steps.
+const FIRST_DRAWN = ['vae-digits'];
+const painted = new Promise((resolve) => {
+  const onPainted = (e) => {
+    if (e.data && e.data.genlabPainted) {
+      self.removeEventListener('message', onPainted);
+      resolve();
+    }
+  };
+  self.addEventListener('message', onPainted);
+  setTimeout(resolve, 2000);
+});
+const firstPicture = async () => {
+  if (!FIRST_DRAWN.includes(firstModel)) return;
+  try {
+    const go = new Go();
+    const result = await instantiate('wasm/first.wasm', go);
+    genlabMark('first-wasm');
+    await go.run(result.instance);
+    if (self.genlabFirstGrid) await painted;
+  } catch (e) {
+    console.warn(`genlab: no first-picture program (the model worker draws it): ${String(e && e.message || e)}`);
+  }
+};
+
 (async () => {
   // The Go program can't report its own end: this tells the app, which starts a new worker.
   const crashed = (msg) => postMessage({ json: JSON.stringify({ kind: 'crashed', error: msg }) });
   try {
+    await firstPicture();
     const go = new Go();
     go.exit = (code) => { if (code !== 0) crashed(`The model worker stopped with exit code ${code} (see the console).`); };
-    const url = here('wasm/worker.wasm');
-    let result;
-    try {
-      result = await WebAssembly.instantiateStreaming(fetch(url), go.importObject);
-    } catch (streamingError) {
-      const resp = await fetch(url);
-      if (!resp.ok) throw new Error(`wasm/worker.wasm: HTTP ${resp.status}`);
-      result = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
-    }
+    const result = await instantiate('wasm/worker.wasm', go);
     genlabMark('wasm');
     await go.run(result.instance);
   } catch (e) {

@@ -3,20 +3,15 @@ package model
 import (
 	"math"
 	"math/rand/v2"
+
+	"genlab/core/rng"
 )
 
-// Rand is the one way a user's seed becomes random numbers, so the page, the CLI and every
-// backend draw the same samples for the same seed.
-func Rand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)) }
+// Rand is the one way a user's seed becomes random numbers (rng.New).
+func Rand(seed uint64) *rand.Rand { return rng.New(seed) }
 
 // Normals draws n standard normal float32s.
-func Normals(rng *rand.Rand, n int) []float32 {
-	out := make([]float32, n)
-	for i := range out {
-		out[i] = float32(rng.NormFloat64())
-	}
-	return out
-}
+func Normals(r *rand.Rand, n int) []float32 { return rng.Normals(r, n) }
 
 // LogMeanExp is log((1/n) Σ exp(w_i)), computed stably in float64: importance-sampled and
 // mixture likelihoods (IWAE, mask ensembles) are built from it.

@@ -2,18 +2,14 @@ package model
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"maps"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
@@ -21,17 +17,13 @@ import (
 	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/tensors"
 	gm "github.com/gomlx/gomlx/ml/model"
+
+	"genlab/core/data"
+	"genlab/core/weightfile"
 )
 
-// The weights file: one self-describing file per model or checkpoint, so the page fetches one URL
-// and a truncated, corrupt or mismatched file is caught before any variable is touched.
-//
-//	"GENLABW1" | uint32 LE header length | header JSON | tensor bytes (LE, in header order) | uint32 LE CRC-32 of all before
+// The weights file's format is core/weightfile's.
 const (
-	weightsMagic    = "GENLABW1"
-	maxHeaderBytes  = 1 << 20
-	maxWeightsBytes = 1 << 30
-	maxTensorRank   = 8
 	WeightsFileName = "weights.bin"
 	// PageFileName is the page's copy of a weights.bin, with float16 values (Halve): half the
 	// download before a model's first picture, and sampling does not need float32's last bits.
@@ -40,20 +32,10 @@ const (
 )
 
 // Header is what a weights file says about itself.
-type Header struct {
-	Model  string          `json:"model"`
-	Config json.RawMessage `json:"config,omitempty"`
-	Step   int64           `json:"step"`           // Training steps taken.
-	Meta   map[string]any  `json:"meta,omitempty"` // Free-form: metrics, command, wall time.
-	Vars   []VarInfo       `json:"vars"`
-}
+type Header = weightfile.Header
 
 // VarInfo names one stored tensor.
-type VarInfo struct {
-	Path  string `json:"path"`
-	DType string `json:"dtype"`
-	Shape []int  `json:"shape"`
-}
+type VarInfo = weightfile.VarInfo
 
 // Weights is a decoded weights file.
 type Weights struct {
@@ -93,128 +75,32 @@ func encode(h Header, vars []namedTensor) ([]byte, error) {
 			return nil, fmt.Errorf("variable %s: %w", v.path, err)
 		}
 	}
-	hdr, err := json.Marshal(h)
-	if err != nil {
-		return nil, err
-	}
-	var out bytes.Buffer
-	out.WriteString(weightsMagic)
-	_ = binary.Write(&out, binary.LittleEndian, uint32(len(hdr)))
-	out.Write(hdr)
-	out.Write(payload.Bytes())
-	_ = binary.Write(&out, binary.LittleEndian, crc32.ChecksumIEEE(out.Bytes()))
-	return out.Bytes(), nil
+	return weightfile.Assemble(h, payload.Bytes())
 }
 
 // Decode parses and validates a weights file; name is used in errors.
 func Decode(b []byte, name string) (*Weights, error) {
-	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%s: not a valid genlab weights file: %s", name, fmt.Sprintf(format, args...))
+	f, err := weightfile.Parse(b, name)
+	if err != nil {
+		return nil, err
 	}
-	if len(b) < len(weightsMagic)+8 || string(b[:len(weightsMagic)]) != weightsMagic {
-		return nil, bad("missing %q header (%d bytes)", weightsMagic, len(b))
-	}
-	if len(b) > maxWeightsBytes {
-		return nil, bad("%d bytes is larger than the %d limit", len(b), maxWeightsBytes)
-	}
-	body, sum := b[:len(b)-4], binary.LittleEndian.Uint32(b[len(b)-4:])
-	if crc32.ChecksumIEEE(body) != sum {
-		return nil, bad("checksum mismatch (truncated or corrupt)")
-	}
-	n := int(binary.LittleEndian.Uint32(body[len(weightsMagic):]))
-	rest := body[len(weightsMagic)+4:]
-	if n > maxHeaderBytes || n > len(rest) {
-		return nil, bad("header length %d out of range", n)
-	}
-	w := &Weights{Tensors: map[string]*tensors.Tensor{}}
-	if err := json.Unmarshal(rest[:n], &w.Header); err != nil {
-		return nil, bad("header: %v", err)
-	}
-	rest = rest[n:]
-	for _, vi := range w.Vars {
-		dt, err := dtypes.DTypeString(vi.DType)
-		if err != nil || dt.Size() <= 0 {
-			return nil, bad("variable %s: unknown dtype %q", vi.Path, vi.DType)
-		}
-		if len(vi.Shape) > maxTensorRank {
-			return nil, bad("variable %s: rank %d", vi.Path, len(vi.Shape))
-		}
-		size := dt.Size()
-		for _, d := range vi.Shape {
-			if d < 0 || d > maxWeightsBytes || size*d > maxWeightsBytes {
-				return nil, bad("variable %s: shape %v out of range", vi.Path, vi.Shape)
-			}
-			size *= d
-		}
-		if size > len(rest) {
-			return nil, bad("variable %s needs %d bytes, %d left", vi.Path, size, len(rest))
-		}
-		if _, dup := w.Tensors[vi.Path]; dup {
-			return nil, bad("variable %s stored twice", vi.Path)
-		}
+	w := &Weights{Header: f.Header, Tensors: map[string]*tensors.Tensor{}}
+	for i, vi := range w.Vars {
 		var t *tensors.Tensor
-		if dt == dtypes.Float16 { // a page copy (Halve): models compute in float32
-			if t, err = widen(rest[:size], vi.Shape); err != nil {
-				return nil, err
-			}
+		if f.DTypes[i] == dtypes.Float16 { // a page copy (Halve): models compute in float32
+			t = tensors.FromShape(shapes.Make(dtypes.Float32, vi.Shape...))
+			err = t.MutableFlatData(func(flat any) { weightfile.Widen(flat.([]float32), f.Raw[i]) })
 		} else {
-			t = tensors.FromShape(shapes.Make(dt, vi.Shape...))
-			if err := t.MutableBytes(func(dst []byte) { copy(dst, rest[:size]) }); err != nil {
-				return nil, err
-			}
+			t = tensors.FromShape(shapes.Make(f.DTypes[i], vi.Shape...))
+			err = t.MutableBytes(func(dst []byte) { copy(dst, f.Raw[i]) })
+		}
+		if err != nil {
+			return nil, err
 		}
 		w.Tensors[vi.Path] = t
-		rest = rest[size:]
-	}
-	if len(rest) != 0 {
-		return nil, bad("%d unexpected bytes after the last variable", len(rest))
 	}
 	return w, nil
 }
-
-// widen decodes little-endian float16 values into a float32 tensor, through a table of all 2¹⁶
-// values: the page decodes a model's weights on the critical path to its first picture, and in
-// wasm the table is ~10× faster than converting each value. It writes straight into the new
-// tensor (no second copy), and leaves an all-zero variable (first.bin zeroes the groups that
-// sampling does not read) as the tensor's own zeros.
-func widen(b []byte, dims []int) (*tensors.Tensor, error) {
-	t := tensors.FromShape(shapes.Make(dtypes.Float32, dims...))
-	if allZero(b) {
-		return t, nil
-	}
-	table := halfTable()
-	err := t.MutableFlatData(func(flat any) {
-		out := flat.([]float32)
-		for i := range out {
-			out[i] = table[binary.LittleEndian.Uint16(b[2*i:])]
-		}
-	})
-	return t, err
-}
-
-// allZero says whether every byte of b is 0, eight at a time.
-func allZero(b []byte) bool {
-	for len(b) >= 8 {
-		if binary.LittleEndian.Uint64(b) != 0 {
-			return false
-		}
-		b = b[8:]
-	}
-	for _, v := range b {
-		if v != 0 {
-			return false
-		}
-	}
-	return true
-}
-
-var halfTable = sync.OnceValue(func() *[1 << 16]float32 {
-	t := new([1 << 16]float32)
-	for i := range t {
-		t[i] = float16.Float16(i).Float32()
-	}
-	return t
-})
 
 // Halve re-encodes a weights file with its float32 tensors as float16 (what PageFileName holds),
 // and returns the largest relative rounding error of a value. A value beyond float16's range
@@ -318,37 +204,8 @@ func (w *Weights) Apply(store *gm.Store, name string) error {
 }
 
 // WriteFileAtomic writes data so that path holds either its old content or all of data, never a
-// mix: temp file in the same folder, fsync, rename, fsync the folder.
-func WriteFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	err = f.Chmod(0o644) // CreateTemp makes 0600; weights and PNGs are meant to be read by others.
-	if err == nil {
-		_, err = f.Write(data)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-		return err
-	}
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		_ = d.Close()
-	}
-	return nil
-}
+// mix (data.WriteFileAtomic).
+func WriteFileAtomic(path string, b []byte) error { return data.WriteFileAtomic(path, b) }
 
 // ReadWeightsFile reads and validates a weights file.
 func ReadWeightsFile(path string) (*Weights, error) {

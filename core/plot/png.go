@@ -5,7 +5,7 @@ import (
 	"image"
 	"image/png"
 
-	"genlab/core/model"
+	"genlab/core/data"
 )
 
 // PNG encodes an image.
@@ -21,5 +21,5 @@ func WritePNG(path string, img image.Image) error {
 	if err != nil {
 		return err
 	}
-	return model.WriteFileAtomic(path, b)
+	return data.WriteFileAtomic(path, b)
 }

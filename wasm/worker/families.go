@@ -118,7 +118,7 @@ func (w *worker) liveSample(req protocol.Request, opt model.SampleOptions, title
 		if err := model.Guard(func() (err error) { im, err = c.SampleLabel(opt, l); return err }); err != nil {
 			return true, err
 		}
-		sendGrid(req.ID, protocol.TargetMain, fmt.Sprintf("%s · label %d", title, l), &model.Grid{Images: im, Cols: squareCols(opt.N)}, start)
+		sendGrid(req.ID, protocol.TargetMain, fmt.Sprintf("%s · label %d", title, l), &model.Grid{Images: im, Cols: protocol.SquareCols(opt.N)}, start)
 		return true, nil
 	}
 	return false, nil
@@ -144,7 +144,7 @@ func (w *worker) liveView(req protocol.Request, n int) (done bool, err error) {
 func (w *worker) denoise(req protocol.Request, d denoiser, opt model.SampleOptions) error {
 	start := time.Now()
 	p := w.pacer(req.ID)
-	cols := squareCols(opt.N)
+	cols := protocol.SquareCols(opt.N)
 	title := fmt.Sprintf("%d samples · seed %d · %s", opt.N, opt.Seed, d.SamplerName(req.Steps, req.DDPM))
 	var last *data.Images
 	var final *data.Images
@@ -174,7 +174,7 @@ func (w *worker) denoise(req protocol.Request, d denoiser, opt model.SampleOptio
 func (w *worker) compare(req protocol.Request, d denoiser) error {
 	start := time.Now()
 	opt := model.SampleOptions{N: min(max(1, req.N), compareN), Seed: req.Seed}
-	cols := squareCols(opt.N)
+	cols := protocol.SquareCols(opt.N)
 	steps := req.Steps
 	if steps == 0 {
 		steps = max(d.DefaultSampleSteps(), 1)
@@ -234,7 +234,7 @@ func (w *worker) walk(req protocol.Request, wk walker, n int) error {
 	if label != protocol.NoLabel {
 		title += fmt.Sprintf(" · label %d", label)
 	}
-	cols := squareCols(n)
+	cols := protocol.SquareCols(n)
 	p := w.pacer(req.ID)
 	for f := 1; f <= walkFrames; f++ {
 		var im *data.Images

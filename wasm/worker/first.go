@@ -9,10 +9,12 @@ import (
 	"syscall/js"
 
 	"genlab/core/model"
+	"genlab/wasm/jsio"
 	"genlab/wasm/protocol"
 )
 
-// The page's first picture, drawn before the app is up. The app (ebiten: 12.8 MB of wasm, ~1.6 s
+// The page's first picture, drawn before the app is up (for the MLP VAEs, by the small
+// first-picture program, wasm/first, before this one starts: this one then adopts it). The app (ebiten: 12.8 MB of wasm, ~1.6 s
 // to start) used to be the critical path to it; now main.js starts this worker with the page's
 // link (worker.js?first=QUERY), holds the app's wasm back, and draws the grid this worker sends
 // unasked (protocol.FirstID) itself. The worker fetches first.bin, the weights sampling reads
@@ -34,9 +36,8 @@ func firstState() (protocol.State, bool) {
 	if err != nil || !q.Has("first") {
 		return protocol.State{}, false
 	}
-	link := q.Get("first")
-	s, _ := protocol.ParseState(link)
-	if lab, _ := protocol.ParseLabState(link); lab.On() || s.View != protocol.ViewSamples || s.Class != 0 || s.Steps != 0 || s.DDPM {
+	s, ok := protocol.FirstSamples(q.Get("first"))
+	if !ok {
 		return s, false
 	}
 	spec, err := model.Lookup(s.Model)
@@ -47,11 +48,14 @@ func firstState() (protocol.State, bool) {
 func (w *worker) firstPaint() {
 	s, ok := firstState()
 	if !ok {
-		post(protocol.Response{ID: protocol.FirstID, Kind: protocol.KindDone}, nil)
+		jsio.Post(protocol.Response{ID: protocol.FirstID, Kind: protocol.KindDone}, nil)
+		return
+	}
+	if w.adoptFirst(s) {
 		return
 	}
 	if err := w.drawFirst(s); err != nil { // the app's own load will report it to the user
-		post(protocol.Response{ID: protocol.FirstID, Kind: protocol.KindError, Error: err.Error()}, nil)
+		jsio.Post(protocol.Response{ID: protocol.FirstID, Kind: protocol.KindError, Error: err.Error()}, nil)
 	}
 }
 
@@ -59,54 +63,59 @@ func (w *worker) firstPaint() {
 // wasm would cost more than it saves here) from first.bin, and posts and keeps the grid. The
 // model itself is dropped: first.bin lacks what views and scores need.
 func (w *worker) drawFirst(s protocol.State) error {
-	mark("go")
+	jsio.Mark("go")
 	raw, url, err := fetchWeights(s.Model, model.FirstFileName, model.PageFileName, model.WeightsFileName)
 	if err != nil {
 		return err
 	}
-	mark("fetched")
+	jsio.Mark("fetched")
 	wts, err := checkWeights(raw, url, s.Model)
 	if err != nil {
 		return err
 	}
-	mark("decoded")
+	jsio.Mark("decoded")
 	be, err := w.backends.get(protocol.BackendGo)
 	if err != nil {
 		return err
 	}
-	mark("backend")
+	jsio.Mark("backend")
 	var m model.Model
 	if err := model.Guard(func() (err error) { m, err = model.FromWeights(be, wts, s.Model, url); return err }); err != nil {
 		return err
 	}
 	req := s.SampleRequest()
 	req.ID = protocol.FirstID
-	mark("built")
+	jsio.Mark("built")
 	msg, pix, err := plainSample(m, req)
 	if err != nil {
 		return err
 	}
-	mark("sampled")
+	jsio.Mark("sampled")
 	w.first = &firstGrid{model: s.Model, req: req, msg: msg, pix: pix}
 	first := msg
-	first.Marks = marks()
-	post(first, pix)
+	first.Marks = jsio.Marks()
+	jsio.Post(first, pix)
 	return nil
 }
 
-// mark records when the first picture reached a stage (worker.js keeps the table).
-func mark(stage string) { js.Global().Call("genlabMark", stage) }
-
-// marks is the table of mark, read back.
-func marks() map[string]float64 {
-	t := js.Global().Get("genlabMarks")
-	keys := js.Global().Get("Object").Call("keys", t)
-	out := map[string]float64{}
-	for i := range keys.Length() {
-		k := keys.Index(i).String()
-		out[k] = t.Get(k).Float()
+// adoptFirst takes over the first picture the first-picture program (wasm/first) drew and posted
+// before this program started, so that the app's request for it is answered without a second run.
+func (w *worker) adoptFirst(s protocol.State) bool {
+	g := js.Global().Get("genlabFirstGrid")
+	if !g.Truthy() {
+		return false
 	}
-	return out
+	js.Global().Set("genlabFirstGrid", js.Undefined())
+	var msg protocol.Response
+	if err := json.Unmarshal([]byte(g.Get("json").String()), &msg); err != nil {
+		return false
+	}
+	pix := make([]byte, g.Get("pix").Get("length").Int())
+	js.CopyBytesToGo(pix, g.Get("pix"))
+	req := s.SampleRequest()
+	req.ID = protocol.FirstID
+	w.first = &firstGrid{model: s.Model, req: req, msg: msg, pix: pix}
+	return true
 }
 
 // firstAgain answers the app's request with the first picture when it asks for the same samples
@@ -119,7 +128,7 @@ func (w *worker) firstAgain(req protocol.Request) bool {
 	}
 	msg := f.msg
 	msg.ID = req.ID
-	post(msg, f.pix)
+	jsio.Post(msg, f.pix)
 	return true
 }
 

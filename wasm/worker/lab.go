@@ -9,6 +9,7 @@ import (
 
 	"genlab/core/lab"
 	"genlab/core/model"
+	"genlab/wasm/jsio"
 	"genlab/wasm/protocol"
 )
 
@@ -31,7 +32,7 @@ func (w *worker) newLabTrainer(req protocol.Request) (*trainer, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, err
 	}
-	post(protocol.Response{ID: req.ID, Kind: protocol.KindProgress, Stage: "compiling the training step", Total: 1}, nil)
+	jsio.Post(protocol.Response{ID: req.ID, Kind: protocol.KindProgress, Stage: "compiling the training step", Total: 1}, nil)
 	t := &trainer{id: req.ID, state: protocol.TrainRunning, target: req.Steps}
 	if t.target <= 0 || t.target > maxTrainSteps {
 		t.target = maxTrainSteps
@@ -64,7 +65,7 @@ func (t *trainer) sendLabFrame() {
 		return err
 	})
 	if err != nil {
-		post(protocol.Response{ID: t.id, Kind: protocol.KindError, Error: "drawing the lab's model: " + err.Error()}, nil)
+		jsio.Post(protocol.Response{ID: t.id, Kind: protocol.KindError, Error: "drawing the lab's model: " + err.Error()}, nil)
 		return
 	}
 	t.lastGrid, t.lastGridAt = t.step, time.Now()
@@ -72,7 +73,7 @@ func (t *trainer) sendLabFrame() {
 	if f.Heat != nil {
 		side = lab.HeatSide
 	}
-	post(protocol.Response{ID: t.id, Kind: protocol.KindLab, Lab: &protocol.LabFrame{
+	jsio.Post(protocol.Response{ID: t.id, Kind: protocol.KindLab, Lab: &protocol.LabFrame{
 		Step: t.step, Lim: lab.Lim, Real: f.Real, Samples: f.Samples, Heat: f.Heat, HeatSide: side,
 		HeatKind: f.HeatKind, Lines: f.Lines, Trail: f.Trail, TrailT: f.TrailT, SW: f.SW,
 	}}, nil)

@@ -9,6 +9,7 @@ import (
 
 	"genlab/core/data"
 	"genlab/core/model"
+	"genlab/wasm/jsio"
 	"genlab/wasm/protocol"
 )
 
@@ -49,7 +50,7 @@ func (w *worker) useMasks(req protocol.Request) {
 func (w *worker) animate(req protocol.Request, ar autoregressive, opt model.SampleOptions, title string) error {
 	start := time.Now()
 	var last time.Time
-	cols := squareCols(opt.N)
+	cols := protocol.SquareCols(opt.N)
 	if sel := ar.UseMasks(req.Mask, req.Ens); len(sel) == 1 {
 		title += fmt.Sprintf(" · mask set %d", sel[0])
 	} else {
@@ -121,7 +122,7 @@ func (w *worker) score(req protocol.Request) error {
 	key := fmt.Sprintf("%p %v", w.m, sel) // a new model is a new pointer
 	ref, ok := w.testNLL[key]
 	if !ok {
-		post(protocol.Response{ID: req.ID, Kind: protocol.KindProgress, Stage: fmt.Sprintf("scoring the %d test images", test.N), Total: 1}, nil)
+		jsio.Post(protocol.Response{ID: req.ID, Kind: protocol.KindProgress, Stage: fmt.Sprintf("scoring the %d test images", test.N), Total: 1}, nil)
 		err := model.Guard(func() (err error) {
 			ref, err = ar.Score(test)
 			return err
@@ -142,6 +143,6 @@ func (w *worker) score(req protocol.Request) error {
 	below, _ := slices.BinarySearch(ref, nll[0])
 	info := &protocol.ScoreInfo{NLL: nll[0], Percentile: 100 * float64(below) / float64(len(ref)),
 		Of: len(ref), Median: ref[len(ref)/2], Masks: sel}
-	post(protocol.Response{ID: req.ID, Kind: protocol.KindScore, Score: info, Ms: msSince(start)}, nil)
+	jsio.Post(protocol.Response{ID: req.ID, Kind: protocol.KindScore, Score: info, Ms: msSince(start)}, nil)
 	return nil
 }

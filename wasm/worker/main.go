@@ -17,6 +17,7 @@ import (
 	"genlab/core/data"
 	_ "genlab/core/families" // link every model family
 	"genlab/core/model"
+	"genlab/wasm/jsio"
 	"genlab/wasm/protocol"
 )
 
@@ -48,7 +49,7 @@ func main() {
 		spec, _ := model.Lookup(n)
 		models = append(models, protocol.ModelInfo{Name: n, Family: spec.Family, About: spec.About})
 	}
-	post(protocol.Response{Kind: protocol.KindHello, Models: models}, nil)
+	jsio.Post(protocol.Response{Kind: protocol.KindHello, Models: models}, nil)
 	w.firstPaint()
 	w.loop()
 }
@@ -57,8 +58,12 @@ func main() {
 // Cancel also raises a flag at once, for operations that check it without reading the queue.
 func (w *worker) onMessage(_ js.Value, args []js.Value) any {
 	var req protocol.Request
-	if err := json.Unmarshal([]byte(arg0(args).Get("data").Get("json").String()), &req); err != nil {
-		post(protocol.Response{Kind: protocol.KindError, Error: "worker: bad request: " + err.Error()}, nil)
+	data := jsio.Arg0(args).Get("data")
+	if data.Type() == js.TypeObject && data.Get("genlabPainted").Truthy() {
+		return nil // main.js's word to worker.js (its wait for this program), come late
+	}
+	if err := json.Unmarshal([]byte(data.Get("json").String()), &req); err != nil {
+		jsio.Post(protocol.Response{Kind: protocol.KindError, Error: "worker: bad request: " + err.Error()}, nil)
 		return nil
 	}
 	if req.Op == protocol.OpCancel {
@@ -70,7 +75,7 @@ func (w *worker) onMessage(_ js.Value, args []js.Value) any {
 	select {
 	case w.inbox <- req:
 	default:
-		post(protocol.Response{ID: req.ID, Kind: protocol.KindError, Error: "worker: too many requests queued"}, nil)
+		jsio.Post(protocol.Response{ID: req.ID, Kind: protocol.KindError, Error: "worker: too many requests queued"}, nil)
 	}
 	return nil
 }
@@ -84,7 +89,7 @@ func (w *worker) loop() {
 				w.handle(req)
 			default:
 				w.train.chunk()
-				yield()
+				jsio.Yield()
 			}
 			continue
 		}
@@ -104,7 +109,7 @@ func (w *worker) loop() {
 func (w *worker) handle(req protocol.Request) {
 	defer w.armUpgrade(req.Op)
 	fail := func(err error) {
-		post(protocol.Response{ID: req.ID, Kind: protocol.KindError, Error: err.Error()}, nil)
+		jsio.Post(protocol.Response{ID: req.ID, Kind: protocol.KindError, Error: err.Error()}, nil)
 	}
 	switch req.Op {
 	case protocol.OpLoad:
@@ -141,7 +146,7 @@ func (w *worker) handle(req protocol.Request) {
 		if w.train != nil && w.train.state != protocol.TrainDone {
 			w.train.finish(protocol.TrainStopped)
 		}
-		post(protocol.Response{ID: req.ID, Kind: protocol.KindDone}, nil)
+		jsio.Post(protocol.Response{ID: req.ID, Kind: protocol.KindDone}, nil)
 	default:
 		fail(errUnknownOp(req.Op))
 	}

@@ -13,6 +13,7 @@ import (
 	"genlab/core/data"
 	"genlab/core/model"
 	"genlab/core/plot"
+	"genlab/wasm/jsio"
 	"genlab/wasm/protocol"
 )
 
@@ -32,7 +33,7 @@ func (e errUnknownOp) Error() string { return fmt.Sprintf("worker: unknown opera
 func fetchWeights(name string, files ...string) (raw []byte, url string, err error) {
 	for _, f := range files {
 		url = fmt.Sprintf(weightsURL, name, f)
-		if raw, err = fetchBytes(url); !errors.Is(err, errNotFound) {
+		if raw, err = jsio.FetchBytes(url); !errors.Is(err, jsio.ErrNotFound) {
 			break
 		}
 	}
@@ -51,7 +52,7 @@ func (w *worker) load(req protocol.Request) error {
 		return err
 	}
 	progress := func(stage string, done int) {
-		post(protocol.Response{ID: req.ID, Kind: protocol.KindProgress, Stage: stage, Done: done, Total: 3}, nil)
+		jsio.Post(protocol.Response{ID: req.ID, Kind: protocol.KindProgress, Stage: stage, Done: done, Total: 3}, nil)
 	}
 	progress("fetching weights", 0)
 	// page.bin, or weights.bin where the weights were trained or copied in without `make web`.
@@ -113,7 +114,7 @@ func (w *worker) load(req protocol.Request) error {
 		Threads: threadsOf(used), Fallback: fallback, Views: w.pageViews(), Ms: msSince(start), Fetched: fetched(),
 		Family: m.Spec().Family, Masks: w.masksOf(), TrainAbout: trainConfigs[req.Model].about}
 	w.familyInfo(&loaded)
-	post(loaded, nil)
+	jsio.Post(loaded, nil)
 	return nil
 }
 
@@ -128,9 +129,9 @@ func (w *worker) viewModels(id int, uses []string) ([]model.Model, error) {
 	}
 	var ms []model.Model
 	for i, use := range uses {
-		post(protocol.Response{ID: id, Kind: protocol.KindProgress, Stage: "fetching " + use, Done: i, Total: len(uses)}, nil)
+		jsio.Post(protocol.Response{ID: id, Kind: protocol.KindProgress, Stage: "fetching " + use, Done: i, Total: len(uses)}, nil)
 		url := "pretrained/" + use
-		raw, err := fetchBytes(url)
+		raw, err := jsio.FetchBytes(url)
 		if err != nil {
 			return nil, err
 		}
@@ -161,7 +162,7 @@ func checkWeights(raw []byte, url, want string) (*model.Weights, error) {
 }
 
 func (w *worker) doneCancelled(req protocol.Request) error {
-	post(protocol.Response{ID: req.ID, Kind: protocol.KindDone, Cancelled: true}, nil)
+	jsio.Post(protocol.Response{ID: req.ID, Kind: protocol.KindDone, Cancelled: true}, nil)
 	return nil
 }
 
@@ -185,16 +186,14 @@ func (w *worker) sample(req protocol.Request) error {
 	if err != nil {
 		return err
 	}
-	post(msg, pix)
+	jsio.Post(msg, pix)
 	return nil
 }
 
 // sampleOptions are a sample request's options, clamped, and its grid's title.
 func sampleOptions(req protocol.Request) (model.SampleOptions, string) {
-	n, _ := protocol.ClampN(fmt.Sprint(req.N))
-	temp := protocol.ClampTemp(req.Temp)
-	return model.SampleOptions{N: n, Seed: req.Seed, Temperature: temp},
-		fmt.Sprintf("%d samples · seed %d · temperature %g", n, req.Seed, temp)
+	n, temp, title := protocol.SampleTitle(req)
+	return model.SampleOptions{N: n, Seed: req.Seed, Temperature: temp}, title
 }
 
 // plainSample answers a sample request with one run of m.Sample: the grid's message and pixels.
@@ -209,7 +208,7 @@ func plainSample(m model.Model, req protocol.Request) (protocol.Response, []byte
 	if err != nil {
 		return protocol.Response{}, nil, err
 	}
-	msg, pix := gridMessage(req.ID, protocol.TargetMain, title, &model.Grid{Images: im, Cols: squareCols(opt.N)}, start, 0, 0)
+	msg, pix := gridMessage(req.ID, protocol.TargetMain, title, &model.Grid{Images: im, Cols: protocol.SquareCols(opt.N)}, start, 0, 0)
 	return msg, pix, nil
 }
 
@@ -284,13 +283,13 @@ func fetchTestImages(set string) (*data.Images, error) {
 	switch set {
 	case "mnist", "shapes":
 		url := fmt.Sprintf(testImagesURL, set)
-		raw, err := fetchBytes(url)
+		raw, err := jsio.FetchBytes(url)
 		if err != nil {
 			return nil, err
 		}
 		return data.DecodeIDXImages(bytes.NewReader(raw), url)
 	case "faces":
-		raw, err := fetchBytes(testFacesURL)
+		raw, err := jsio.FetchBytes(testFacesURL)
 		if err != nil {
 			return nil, err
 		}
@@ -306,7 +305,7 @@ func sendGrid(id int, target, title string, g *model.Grid, start time.Time) {
 
 // sendStep is sendGrid for a grid streamed while it is drawn: step of steps done.
 func sendStep(id int, target, title string, g *model.Grid, start time.Time, step, steps int) {
-	post(gridMessage(id, target, title, g, start, step, steps))
+	jsio.Post(gridMessage(id, target, title, g, start, step, steps))
 }
 
 // gridMessage draws a grid and describes it.
@@ -318,14 +317,6 @@ func gridMessage(id int, target, title string, g *model.Grid, start time.Time, s
 	info := &protocol.GridInfo{Target: target, Title: title, W: img.Rect.Dx(), H: img.Rect.Dy(), N: g.Images.N, Cols: g.Cols,
 		Step: step, Steps: steps}
 	return protocol.Response{ID: id, Kind: protocol.KindGrid, Grid: info, Ms: msSince(start)}, img.Pix
-}
-
-func squareCols(n int) int {
-	c := 1
-	for c*c < n {
-		c++
-	}
-	return c
 }
 
 func msSince(t time.Time) float64 { return float64(time.Since(t).Microseconds()) / 1000 }

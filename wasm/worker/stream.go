@@ -7,6 +7,7 @@ import (
 	"image"
 	"time"
 
+	"genlab/wasm/jsio"
 	"genlab/wasm/protocol"
 )
 
@@ -58,7 +59,7 @@ func (p *pacer) due(step, of int) (bool, error) {
 // yield lets the event loop run every yieldGap: each trip costs a few milliseconds.
 func (p *pacer) yield() {
 	if time.Since(p.yielded) >= yieldGap {
-		yield()
+		jsio.Yield()
 		p.yielded = time.Now()
 	}
 }
@@ -89,13 +90,13 @@ func (p *pacer) computed(start time.Time) time.Duration { return time.Since(star
 func sendRGBA(id int, target, title string, img *image.RGBA, n, cols int, start time.Time, step, steps int, unit string) {
 	info := &protocol.GridInfo{Target: target, Title: title, W: img.Rect.Dx(), H: img.Rect.Dy(), N: n, Cols: cols,
 		Step: step, Steps: steps, Unit: unit}
-	post(protocol.Response{ID: id, Kind: protocol.KindGrid, Grid: info, Ms: msSince(start)}, img.Pix)
+	jsio.Post(protocol.Response{ID: id, Kind: protocol.KindGrid, Grid: info, Ms: msSince(start)}, img.Pix)
 }
 
 // replaced answers a request whose animation was stopped for a newer one: nobody waits for it.
 func replaced(id int, err error) error {
 	if errors.Is(err, errReplaced) {
-		post(protocol.Response{ID: id, Kind: protocol.KindDone, Cancelled: true}, nil)
+		jsio.Post(protocol.Response{ID: id, Kind: protocol.KindDone, Cancelled: true}, nil)
 		return nil
 	}
 	return err

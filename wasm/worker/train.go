@@ -14,6 +14,7 @@ import (
 	"genlab/core/data"
 	"genlab/core/lab"
 	"genlab/core/model"
+	"genlab/wasm/jsio"
 	"genlab/wasm/protocol"
 )
 
@@ -84,8 +85,8 @@ func (w *worker) newTrainer(req protocol.Request) (*trainer, error) {
 	if err != nil {
 		return nil, err
 	}
-	post(protocol.Response{ID: req.ID, Kind: protocol.KindProgress, Stage: "fetching training digits", Total: 2}, nil)
-	raw, err := fetchBytes(trainImageURL)
+	jsio.Post(protocol.Response{ID: req.ID, Kind: protocol.KindProgress, Stage: "fetching training digits", Total: 2}, nil)
+	raw, err := jsio.FetchBytes(trainImageURL)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +103,7 @@ func (w *worker) newTrainer(req protocol.Request) (*trainer, error) {
 	if t.target <= 0 || t.target > maxTrainSteps {
 		t.target = maxTrainSteps
 	}
-	post(protocol.Response{ID: req.ID, Kind: protocol.KindProgress, Stage: "compiling the training step", Done: 1, Total: 2}, nil)
+	jsio.Post(protocol.Response{ID: req.ID, Kind: protocol.KindProgress, Stage: "compiling the training step", Done: 1, Total: 2}, nil)
 	if w.cancelled.Load() {
 		return nil, w.doneCancelled(req) // nil trainer, nil error: nothing to run
 	}
@@ -149,7 +150,7 @@ func (t *trainer) chunk() {
 			return err
 		})
 		if err != nil {
-			post(protocol.Response{ID: t.id, Kind: protocol.KindError, Error: fmt.Sprintf("training step %d: %v", t.step+1, err)}, nil)
+			jsio.Post(protocol.Response{ID: t.id, Kind: protocol.KindError, Error: fmt.Sprintf("training step %d: %v", t.step+1, err)}, nil)
 			t.finish(protocol.TrainStopped)
 			return
 		}
@@ -190,7 +191,7 @@ func (t *trainer) finish(state string) {
 		t.sendGrid()
 	}
 	t.report()
-	post(protocol.Response{ID: t.id, Kind: protocol.KindDone, Cancelled: state == protocol.TrainStopped}, nil)
+	jsio.Post(protocol.Response{ID: t.id, Kind: protocol.KindDone, Cancelled: state == protocol.TrainStopped}, nil)
 }
 
 // report posts the losses since the last report and where training stands.
@@ -199,7 +200,7 @@ func (t *trainer) report() {
 	if t.busy > 0 {
 		sps = float64(t.step-1) / t.busy.Seconds()
 	}
-	post(protocol.Response{ID: t.id, Kind: protocol.KindTrain, Backend: t.backend, Step: t.step, Total: t.target,
+	jsio.Post(protocol.Response{ID: t.id, Kind: protocol.KindTrain, Backend: t.backend, Step: t.step, Total: t.target,
 		Losses: t.pending, GLosses: t.genLosses(), StepsPerSec: sps, Training: t.state}, nil)
 	t.pending = nil
 }
@@ -219,12 +220,12 @@ func (t *trainer) sendGrid() {
 		return err
 	})
 	if err != nil {
-		post(protocol.Response{ID: t.id, Kind: protocol.KindError, Error: "sampling the model in training: " + err.Error()}, nil)
+		jsio.Post(protocol.Response{ID: t.id, Kind: protocol.KindError, Error: "sampling the model in training: " + err.Error()}, nil)
 		return
 	}
 	t.lastGrid, t.lastGridAt = t.step, time.Now()
 	title := fmt.Sprintf("Samples of the model in training%s, step %d", t.about, t.step)
-	sendGrid(t.id, protocol.TargetTrain, title, &model.Grid{Images: im, Cols: squareCols(trainGridN)}, start)
+	sendGrid(t.id, protocol.TargetTrain, title, &model.Grid{Images: im, Cols: protocol.SquareCols(trainGridN)}, start)
 }
 
 // snapshot rebuilds the model in training from its current weights, for sampling. The model's own

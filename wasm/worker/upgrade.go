@@ -6,6 +6,7 @@ import (
 	"syscall/js"
 
 	"genlab/core/model"
+	"genlab/wasm/jsio"
 	"genlab/wasm/protocol"
 )
 
@@ -57,9 +58,9 @@ func (w *worker) upgradeModel() {
 	if err != nil {
 		w.backends.broken = err.Error()
 		js.Global().Get("console").Call("warn", "genlab: ONNX Runtime Web unusable, staying on the Go backend: "+err.Error())
-		post(protocol.Response{Kind: protocol.KindBackend, Model: w.name, Backend: w.backend, Fallback: w.backends.broken, Fetched: fetched()}, nil)
+		jsio.Post(protocol.Response{Kind: protocol.KindBackend, Model: w.name, Backend: w.backend, Fallback: w.backends.broken, Fetched: fetched()}, nil)
 		return
 	}
 	w.m, w.backend = m, protocol.BackendONNX
-	post(protocol.Response{Kind: protocol.KindBackend, Model: w.name, Backend: w.backend, Threads: threadsOf(w.backend), Fetched: fetched()}, nil)
+	jsio.Post(protocol.Response{Kind: protocol.KindBackend, Model: w.name, Backend: w.backend, Threads: threadsOf(w.backend), Fetched: fetched()}, nil)
 }
