@@ -160,11 +160,13 @@ loadtest: web
 
 # Performance, natively and in headless Chromium side by side with TensorFlow.js, in one run:
 # writes docs/performance.md and prints one JSON object as its last line (bench/main.go).
-# Run `make ort-native` first for the native ONNX Runtime rows (reported absent otherwise).
+# It fetches the native ONNX Runtime first (ort-native) for the onnx rows; without it (no npm)
+# those rows say absent.
 .PHONY: bench
 BENCH_SRC := $(shell find bench -name '*.go') $(CORE_SRC) go.mod go.sum
 
 bench: web build/serve build/bench build/bench-native-simd build/bench-native build/bench.wasm
+	-scripts/ort-native.sh
 	build/bench --data $(DATA)
 
 build/bench: $(BENCH_SRC)
