@@ -135,16 +135,19 @@ func (r *Report) markdown() string {
 		p("`bench/web/tfjs-worker.js`), each engine in its own Web Worker, single-threaded (this bench page is not ")
 		p("cross-origin isolated): GoMLX on its Go backend compiled to wasm, GoMLX on ONNX Runtime Web 1.30 ")
 		p("(`ort.wasm.min.js`, as the page uses it), and TensorFlow.js 4.22 on its wasm backend (SIMD). ")
-		p("A train step includes copying the loss out; a forward pass copies the 64×784 output out.\n\n")
+		p("A train step includes copying the loss out; a forward pass copies the 64×784 output out. ")
+		p("On ONNX Runtime Web the page trains %d steps per call (`model.StepsPerCallORT`, ", br.MLPStepsPerCall)
+		p("`Stepper.Steps`: each call copies the weights and Adam's state into ORT's heap and out again), ")
+		p("so onnx_wasm's train step is per step of such calls; onnx_wasm_1step is one step per call.\n\n")
 		p("| engine | train step ms | forward ms |\n|---|---|---|\n")
-		for _, e := range []string{"go", "onnx_wasm", "tfjs_wasm"} {
+		for _, e := range []string{"go", "onnx_wasm", "onnx_wasm_1step", "tfjs_wasm"} {
 			p("| %s | %s | %s |\n", e, f1(br.MLPTrainStepMs[e]), f1(br.MLPForwardMs[e]))
 		}
 		p("\nThe same, served cross-origin isolated (as `serve.go` serves the page) with ONNX Runtime Web and ")
 		p("TensorFlow.js on %d threads (`-mlp-threads`; ORT's `env.wasm.numThreads`, tfjs's `setThreadsCount`): ", *mlpThreads)
 		p("the measurement behind `web/worker.js`'s thread count.\n\n")
 		p("| engine | train step ms | forward ms |\n|---|---|---|\n")
-		for _, e := range []string{"onnx_wasm_threads", "tfjs_wasm_threads"} {
+		for _, e := range []string{"onnx_wasm_threads", "onnx_wasm_1step_threads", "tfjs_wasm_threads"} {
 			p("| %s | %s | %s |\n", e, f1(br.MLPTrainStepMs[e]), f1(br.MLPForwardMs[e]))
 		}
 		p("\nThe page (`build/serve` on loopback, through a byte-counting proxy), fresh profile for each cold load:\n\n")

@@ -22,8 +22,11 @@ import (
 // backend in wasm), onnx_wasm (GoMLX on ONNX Runtime Web) and tfjs_wasm (TensorFlow.js).
 type Browser struct {
 	MLPTrainStepMs map[string]float64 `json:"mlp_train_step_ms,omitempty"`
-	MLPForwardMs   map[string]float64 `json:"mlp_forward_ms,omitempty"`
-	MLPRaw         map[string]any     `json:"mlp_raw,omitempty"` // each worker's full answer
+	// MLPStepsPerCall is how many train steps ONNX Runtime Web ran a call (onnx_wasm's figure is
+	// per step of those calls; *_1step: one step a call).
+	MLPStepsPerCall int                `json:"mlp_steps_per_call,omitempty"`
+	MLPForwardMs    map[string]float64 `json:"mlp_forward_ms,omitempty"`
+	MLPRaw          map[string]any     `json:"mlp_raw,omitempty"` // each worker's full answer
 
 	FirstGridMs     float64          `json:"first_grid_ms,omitempty"` // median of the cold loads
 	FirstGridRuns   []float64        `json:"first_grid_runs_ms,omitempty"`
@@ -110,9 +113,11 @@ func (r *Report) mlpPage(chromium string, h http.Handler, query, suffix string) 
 		return
 	}
 	var res map[string]struct {
-		TrainStepMs float64 `json:"train_step_ms"`
-		ForwardMs   float64 `json:"forward_ms"`
-		Error       string  `json:"error"`
+		TrainStepMs  float64 `json:"train_step_ms"`
+		TrainStep1Ms float64 `json:"train_step_ms_1"`
+		StepsPerCall int     `json:"steps_per_call"`
+		ForwardMs    float64 `json:"forward_ms"`
+		Error        string  `json:"error"`
 	}
 	var all map[string]any
 	_ = json.Unmarshal([]byte(raw), &res)
@@ -125,6 +130,10 @@ func (r *Report) mlpPage(chromium string, h http.Handler, query, suffix string) 
 			continue
 		}
 		r.Browser.MLPTrainStepMs[key], r.Browser.MLPForwardMs[key] = e.TrainStepMs, e.ForwardMs
+		if e.TrainStep1Ms > 0 { // ORT: train_step_ms is with several steps a call, as the page trains
+			r.Browser.MLPTrainStepMs[engine+"_1step"+suffix] = e.TrainStep1Ms
+			r.Browser.MLPStepsPerCall = e.StepsPerCall
+		}
 	}
 }
 

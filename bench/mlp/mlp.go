@@ -69,6 +69,20 @@ func (m *MLP) TrainStep() error {
 	return err
 }
 
+// TrainSteps runs k Adam steps in one call, on k copies of the batch (model.Stepper.Steps), as
+// the page trains on ONNX Runtime Web (model.StepsPerCallORT).
+func (m *MLP) TrainSteps(k int) error {
+	if k == 1 {
+		return m.TrainStep()
+	}
+	batches := make([][]*tensors.Tensor, k)
+	for i := range batches {
+		batches[i] = []*tensors.Tensor{m.batch()}
+	}
+	_, err := m.stepper.Steps(batches)
+	return err
+}
+
 // Forward computes the reconstruction probabilities of the batch and copies them out.
 func (m *MLP) Forward() error {
 	_, err := model.Call(m.forward, m.batch())

@@ -41,3 +41,22 @@ func TestTimeError(t *testing.T) {
 		t.Fatalf("err %v, want boom", err)
 	}
 }
+
+// Warmup keeps calling untimed until it has passed: the slow first calls (V8's first tiers of a
+// wasm module) stay out of the median.
+func TestTimeWarmupLeavesSlowCallsOut(t *testing.T) {
+	calls := 0
+	r, err := Time(Options{MinReps: 3, Warmup: 30 * time.Millisecond}, func() error {
+		calls++
+		if calls <= 3 {
+			time.Sleep(20 * time.Millisecond) // slow until warm
+		}
+		return nil
+	})
+	if err != nil || r.Reps != 3 {
+		t.Fatalf("reps %d, err %v", r.Reps, err)
+	}
+	if calls < 5 || r.Median >= 10*time.Millisecond {
+		t.Errorf("%d calls, median %v: want the slow calls in the warm-up and a fast median", calls, r.Median)
+	}
+}

@@ -1,14 +1,18 @@
 // TensorFlow.js's side of the MLP comparison: the model of bench/mlp (784-512-512-784, ReLU,
 // Bernoulli log-likelihood summed over pixels, Adam 1e-3, batch 64 of the same kind of random
 // binary pixels) on tfjs's wasm backend (SIMD; single-threaded unless ?threads=N and the bench
-// page is cross-origin isolated, when tfjs picks its threaded build). Timed like bench/timing: one warm-up call, then at least 5 calls and
-// about 4 s, median. Results are read back to the CPU (dataSync) as GoMLX's are.
+// page is cross-origin isolated, when tfjs picks its threaded build). Timed like bench/timing: 2 s of warm-up calls, then at least 5
+// calls and about 4 s, median. Results are read back to the CPU (dataSync) as GoMLX's are.
 'use strict';
 
 const fail = (e) => postMessage(JSON.stringify({ backend: 'tfjs-wasm', error: String((e && e.message) || e) }));
 
+// Untimed calls before each measurement, as bench/wasm does (warmup): V8 compiles wasm in tiers.
+const WARMUP_MS = 6000;
+
 function time(fn) {
-  fn();
+  const w0 = performance.now();
+  do fn(); while (performance.now() - w0 < WARMUP_MS);
   const ds = [];
   const start = performance.now();
   while (ds.length < 5 || (ds.length < 1000 && performance.now() - start < 4000)) {

@@ -202,3 +202,7 @@ func TestBadConfigErrors(t *testing.T) {
 		t.Error("Evaluate accepted images of the wrong size")
 	}
 }
+
+func TestTrainStepsAreTrainSteps(t *testing.T) {
+	modeltest.StepsAreSteps(t, func() model.Model { return tiny(t) }, modeltest.TwoPatterns(), 4)
+}

@@ -122,6 +122,19 @@ func (a *AE) TrainStep(batch *data.Images, _ *rand.Rand) (float64, error) {
 	return a.stepper.Step(model.F32(batch.Pix, batch.N, a.cfg.Dim))
 }
 
+// TrainSteps is TrainStep on each batch in turn, in one backend call (model.MultiStepper).
+func (a *AE) TrainSteps(batches []*data.Images, _ *rand.Rand) ([]float64, error) {
+	in := make([][]*tensors.Tensor, len(batches))
+	for k, b := range batches {
+		if b.Dim() != a.cfg.Dim {
+			return nil, fmt.Errorf("ae: images have %d pixels, the model %d", b.Dim(), a.cfg.Dim)
+		}
+		in[k] = []*tensors.Tensor{model.F32(b.Pix, b.N, a.cfg.Dim)}
+	}
+	a.stale = true
+	return a.stepper.Steps(in)
+}
+
 // Sample decodes codes z ~ N(mean, T²·diag std²) of the Gaussian fitted to the training codes: an
 // autoencoder has no prior of its own, and decoding N(0, I) would land far from its codes.
 func (a *AE) Sample(opt model.SampleOptions) (*data.Images, error) {

@@ -131,6 +131,18 @@ type Model interface {
 	Views() []View
 }
 
+// MultiStepper is a Model that can run several training steps in one backend call
+// (Stepper.Steps): the page trains so on ONNX Runtime Web, StepsPerCallORT steps a call, the
+// same steps as TrainStep would take one by one.
+type MultiStepper interface {
+	TrainSteps(batches []*data.Images, rng *rand.Rand) (losses []float64, err error)
+}
+
+// StepsPerCallORT is how many training steps the page runs in one ONNX Runtime Web call: each
+// call costs ~59 ms of copies in Chromium whatever K is, each step ~22 ms more (the bench MLP,
+// docs/performance.md); 4 keeps a call near 150 ms, the page's answer time to Pause.
+const StepsPerCallORT = 4
+
 // Factory builds a freshly initialised model on a backend from a JSON config (nil: defaults).
 type Factory func(backend compute.Backend, spec Spec, config json.RawMessage, seed uint64) (Model, error)
 

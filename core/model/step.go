@@ -18,9 +18,15 @@ import (
 // are averaged.
 type LossFn func(scope *gm.Scope, inputs []*graph.Node) *graph.Node
 
-// Stepper runs Adam steps on a loss, compiled once per input shape.
+// Stepper runs Adam steps on a loss, compiled once per input shape: one step a call (Step), or
+// several (Steps).
 type Stepper struct {
 	trainer *train.Trainer
+	backend compute.Backend
+	store   *gm.Store
+	opt     optimizer.Interface
+	lossFn  LossFn
+	multi   map[int]*gm.Exec // Steps' graphs, by the number of steps in one call
 }
 
 // NewStepper prepares optimisation of lossFn over the store's trainable variables.
@@ -34,7 +40,8 @@ func NewOptimizerStepper(backend compute.Backend, store *gm.Store, opt optimizer
 		return []*graph.Node{lossFn(scope, inputs)}
 	}
 	mean := func(_, predictions []*graph.Node) *graph.Node { return graph.ReduceAllMean(predictions[0]) }
-	return &Stepper{trainer: train.NewTrainer(backend, store, modelFn, mean, opt, nil, nil)}
+	return &Stepper{trainer: train.NewTrainer(backend, store, modelFn, mean, opt, nil, nil),
+		backend: backend, store: store, opt: opt, lossFn: lossFn, multi: map[int]*gm.Exec{}}
 }
 
 // ScopedOptimizer restricts opt to the trainable variables under one scope of the store (e.g. a
@@ -72,6 +79,76 @@ func (s *Stepper) Step(inputs ...*tensors.Tensor) (loss float64, err error) {
 		return loss, fmt.Errorf("loss is %v", loss)
 	}
 	return loss, nil
+}
+
+// Steps runs len(batches) optimiser steps in one call, step k on the inputs batches[k] (every
+// batch with the same shapes), and returns each step's loss. The graph applies the updates one
+// after another, so it computes what as many Step calls would (TestStepsAreSteps); what it saves
+// is per call: on ONNX Runtime Web every call copies the weights and Adam's moments into ORT's
+// heap and back out into fresh arrays, ~59 of the bench MLP's ~80 ms step in Chromium
+// (docs/performance.md), which K steps a call share. Keras' steps_per_execution, for the same
+// reason. A non-finite loss is an error, as in Step, and the call's updates are not wanted.
+func (s *Stepper) Steps(batches [][]*tensors.Tensor) (losses []float64, err error) {
+	defer recoverError(&err)
+	K := len(batches)
+	if K == 0 {
+		return nil, nil
+	}
+	exec := s.multi[K]
+	if exec == nil {
+		if exec, err = gm.NewExec(s.backend, s.store, s.stepsGraph(K)); err != nil {
+			return nil, err
+		}
+		s.multi[K] = exec
+	}
+	var args []any
+	for _, b := range batches {
+		if len(b) != len(batches[0]) {
+			return nil, fmt.Errorf("steps: batch of %d inputs, the first had %d", len(b), len(batches[0]))
+		}
+		for _, t := range b {
+			args = append(args, t)
+		}
+	}
+	out, err := exec.Call1(args...)
+	for _, a := range args {
+		a.(*tensors.Tensor).FinalizeAll()
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer out.FinalizeAll()
+	vals, err := copyOut(out)
+	if err != nil {
+		return nil, err
+	}
+	losses = make([]float64, K)
+	for k, v := range vals {
+		losses[k] = float64(v)
+		if math.IsNaN(losses[k]) || math.IsInf(losses[k], 0) {
+			return losses, fmt.Errorf("loss is %v (step %d of %d in one call)", v, k+1, K)
+		}
+	}
+	return losses, nil
+}
+
+// stepsGraph is Steps' graph for K steps: inputs are the K batches' inputs in a row; the loss of
+// each is built afresh on the variables' values as the previous update left them.
+func (s *Stepper) stepsGraph(K int) func(scope *gm.Scope, in []*graph.Node) *graph.Node {
+	return func(scope *gm.Scope, in []*graph.Node) *graph.Node {
+		g := in[0].Graph()
+		s.store.SetTraining(g, true)
+		m := len(in) / K
+		losses := make([]*graph.Node, K)
+		for k := range K {
+			// ResetVisited: the loss's layers enter the same sub-scopes again (Scope.In refuses a
+			// second visit), which reads the same variables.
+			loss := graph.ReduceAllMean(s.lossFn(scope.ResetVisited(), in[k*m:(k+1)*m]))
+			s.opt.UpdateGraph(scope, g, loss)
+			losses[k] = graph.ConvertDType(graph.Reshape(loss, 1), dtypes.Float32)
+		}
+		return graph.Concatenate(losses, 0)
+	}
 }
 
 func tensorScalar(t *tensors.Tensor) float64 {

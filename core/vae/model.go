@@ -114,9 +114,24 @@ func (v *VAE) fresh() error {
 
 // TrainStep takes one Adam step on the ELBO of a batch of binarised images.
 func (v *VAE) TrainStep(batch *data.Images, rng *rand.Rand) (float64, error) {
-	eps := model.Normals(rng, batch.N*v.cfg.Latent)
 	v.stale = true
-	return v.stepper.Step(model.F32(batch.Pix, batch.N, v.cfg.Dim), model.F32(eps, batch.N, v.cfg.Latent))
+	return v.stepper.Step(v.stepInputs(batch, rng)...)
+}
+
+// TrainSteps is TrainStep on each batch in turn, in one backend call (model.MultiStepper).
+func (v *VAE) TrainSteps(batches []*data.Images, rng *rand.Rand) ([]float64, error) {
+	in := make([][]*tensors.Tensor, len(batches))
+	for k, b := range batches {
+		in[k] = v.stepInputs(b, rng)
+	}
+	v.stale = true
+	return v.stepper.Steps(in)
+}
+
+// stepInputs are a step's inputs: the batch and the reparameterisation's noise ε.
+func (v *VAE) stepInputs(batch *data.Images, rng *rand.Rand) []*tensors.Tensor {
+	eps := model.Normals(rng, batch.N*v.cfg.Latent)
+	return []*tensors.Tensor{model.F32(batch.Pix, batch.N, v.cfg.Dim), model.F32(eps, batch.N, v.cfg.Latent)}
 }
 
 // Sample decodes z ~ N(0, T²·I) and shows the Bernoulli means (the usual VAE picture).

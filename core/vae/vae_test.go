@@ -104,3 +104,7 @@ func TestWeightsRoundTripAndMismatch(t *testing.T) {
 		t.Fatal("mismatched weights accepted")
 	}
 }
+
+func TestTrainStepsAreTrainSteps(t *testing.T) {
+	modeltest.StepsAreSteps(t, func() model.Model { return backend(t) }, modeltest.TwoPatterns(), 4)
+}

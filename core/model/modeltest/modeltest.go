@@ -81,3 +81,47 @@ func FakeMNIST(t testing.TB, dir string, n int, pixel func(i int) float32) strin
 	}
 	return filepath.Join(dir, "data")
 }
+
+// StepsAreSteps checks a model.MultiStepper: two models from the same seed, one trained with
+// TrainStep on each of k batches (halves of x, alternately), the other with one TrainSteps call
+// on the same batches and noise, report the same losses and then draw the same samples.
+func StepsAreSteps(t testing.TB, newModel func() model.Model, x *data.Images, k int) {
+	t.Helper()
+	one, many := newModel(), newModel()
+	ms, ok := many.(model.MultiStepper)
+	if !ok {
+		t.Fatalf("%s has no TrainSteps", many.Spec().Name)
+	}
+	batches := make([]*data.Images, k)
+	for i := range batches {
+		start := (i % 2) * x.N / 2
+		batches[i] = data.Subset(x, start, start+x.N/2)
+	}
+	r1, r2 := model.Rand(5), model.Rand(5)
+	got, err := ms.TrainSteps(batches, r2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, b := range batches {
+		want, err := one.TrainStep(b, r1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := got[i] - want; d > 1e-5*max(1, want) || d < -1e-5*max(1, want) {
+			t.Errorf("step %d: TrainSteps' loss %g, TrainStep's %g", i, got[i], want)
+		}
+	}
+	a, err := one.Sample(model.SampleOptions{N: 4, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := many.Sample(model.SampleOptions{N: 4, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range a.Pix {
+		if d := a.Pix[i] - b.Pix[i]; d > 1e-5 || d < -1e-5 {
+			t.Fatalf("pixel %d after %d steps: %g (TrainStep) against %g (TrainSteps)", i, k, a.Pix[i], b.Pix[i])
+		}
+	}
+}
