@@ -253,4 +253,23 @@ model worker adopts the picture for the app's identical request. Same machine, t
 What is left: first.wasm's fetch and compile (~380 ms; encoding/json alone is ~2.2 MB of its
 5.2 MB: an empty Go program is 2.0 MB, 0.44 MB brotli) and the 64 samples in plain Go wasm run by
 V8's baseline compiler (~180 ms). Links to other models still wait on the model worker as before.
+
+**2026-12-05 (later): several training steps per ONNX Runtime Web call (issue 7, item 4): the
+MLP's step 64 → 32 ms, 4–6× tf.js.** The copies above are per call, not per step: a call that
+runs K Adam steps in one graph pays them once. ` + "`model.Stepper.Steps`" + ` builds that graph (the loss
+built K times on the variables as the previous update left them: exactly K ` + "`Step`" + ` calls, checked
+by TestStepsAreSteps and, for vae and ae, TestTrainStepsAreTrainSteps); models that can
+(` + "`model.MultiStepper`" + `) train in the page ` + "`model.StepsPerCallORT`" + ` = 4 steps a call on ORT, and the
+bench times the MLP so. The warm-up matters: V8 tiers ORT's 14 MB of wasm up over seconds of
+calls. A throwaway bench/wasm timing blocks of 2 s warm-up + 3 s one after another in one worker
+(` + "`build/bench --skip native,page,grids --mlp-threads 1`" + `, trainings paused; ms per step, two
+runs): K = 4 57.7 / 44.9 in the first block, then 34.5 / 41.3, 30.5 / 34.8 and 30.9 / 34.3;
+K = 1 74.5 / 65.5 and 73.8 / 74.8; K = 8 23.8 / 28.6; tf.js in the same runs 151.6 / 142.3.
+So bench/wasm and tfjs-worker.js now call each engine for 6 s before timing it. The bench
+(same command, this code): onnx_wasm 31.9 ms per step at K = 4 and 64.1 at K = 1 against
+tf.js's 193; isolated, 30.1 / 63.0 against 145. An earlier quick run of the same code that
+afternoon gave 67–69 ms at K = 4 with the same warm-up; its cause was not found, and it was not
+seen again in the runs above. K = 4 keeps one call of the bench MLP near 130 ms, the
+page's answer time to Pause; K = 8 would give ~25 ms a step at ~230 ms a call. MADE trains one
+step a call (its learning rate and mask are set from Go between steps).
 `

@@ -41,7 +41,7 @@ func main() {
 			return err
 		}
 		m := mlp.New(be, 1)
-		// 2 s of warm-up calls before each measurement, as tfjs-worker.js does: the figures are
+		// 6 s of warm-up calls before each measurement, as tfjs-worker.js does: the figures are
 		// the steady state of a training run, not V8's first tiers of ORT's wasm.
 		opt := timing.Options{Budget: 4 * time.Second, MinReps: 5, Warmup: warmup}
 		k := 1

@@ -1,7 +1,7 @@
 // TensorFlow.js's side of the MLP comparison: the model of bench/mlp (784-512-512-784, ReLU,
 // Bernoulli log-likelihood summed over pixels, Adam 1e-3, batch 64 of the same kind of random
 // binary pixels) on tfjs's wasm backend (SIMD; single-threaded unless ?threads=N and the bench
-// page is cross-origin isolated, when tfjs picks its threaded build). Timed like bench/timing: 2 s of warm-up calls, then at least 5
+// page is cross-origin isolated, when tfjs picks its threaded build). Timed like bench/timing: 6 s of warm-up calls, then at least 5
 // calls and about 4 s, median. Results are read back to the CPU (dataSync) as GoMLX's are.
 'use strict';
 

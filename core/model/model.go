@@ -139,8 +139,9 @@ type MultiStepper interface {
 }
 
 // StepsPerCallORT is how many training steps the page runs in one ONNX Runtime Web call: each
-// call costs ~59 ms of copies in Chromium whatever K is, each step ~22 ms more (the bench MLP,
-// docs/performance.md); 4 keeps a call near 150 ms, the page's answer time to Pause.
+// call costs ~43 ms of copies in Chromium whatever K is, each step ~21 ms more (the bench MLP:
+// 64 ms at one step a call, 32 ms a step at four, docs/performance.md); 4 keeps a call near
+// 130 ms, the page's answer time to Pause.
 const StepsPerCallORT = 4
 
 // Factory builds a freshly initialised model on a backend from a JSON config (nil: defaults).

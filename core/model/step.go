@@ -85,7 +85,7 @@ func (s *Stepper) Step(inputs ...*tensors.Tensor) (loss float64, err error) {
 // batch with the same shapes), and returns each step's loss. The graph applies the updates one
 // after another, so it computes what as many Step calls would (TestStepsAreSteps); what it saves
 // is per call: on ONNX Runtime Web every call copies the weights and Adam's moments into ORT's
-// heap and back out into fresh arrays, ~59 of the bench MLP's ~80 ms step in Chromium
+// heap and back out into fresh arrays, ~43 of the bench MLP's ~64 ms step in Chromium
 // (docs/performance.md), which K steps a call share. Keras' steps_per_execution, for the same
 // reason. A non-finite loss is an error, as in Step, and the call's updates are not wanted.
 func (s *Stepper) Steps(batches [][]*tensors.Tensor) (losses []float64, err error) {

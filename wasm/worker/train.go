@@ -165,7 +165,7 @@ func (t *trainer) chunk() {
 
 // steps runs the next training step, or model.StepsPerCallORT of them in one call where the model
 // can (model.MultiStepper) and it trains on ONNX Runtime Web, whose every call copies the weights
-// and Adam's state in and out (docs/performance.md: the bench MLP's step 81 → 37 ms).
+// and Adam's state in and out (docs/performance.md: the bench MLP's step 64 → 32 ms).
 func (t *trainer) steps() (losses []float64, err error) {
 	err = model.Guard(func() error {
 		k := model.StepsPerCallORT
