@@ -36,7 +36,7 @@ var (
 	docPath     = flag.String("doc", "docs/performance.md", "report to write")
 	chromiumBin = flag.String("chromium", "", "Chromium binary (default: GENLAB_CHROMIUM or /usr/bin/chromium)")
 	skip        = flag.String("skip", "", "comma-separated parts to leave out: native, mlp, page, grids (the page's per-model sampling latencies) (for quick runs; make bench runs all)")
-	mlpThreads  = flag.Int("mlp-threads", min(4, runtime.NumCPU()), "threads for the MLP's threaded run (onnx_wasm_threads, tfjs_wasm_threads)")
+	mlpThreads  = flag.Int("mlp-threads", pageThreads(runtime.NumCPU()), "threads for the MLP's threaded run (onnx_wasm_threads, tfjs_wasm_threads; default: the page's count for this machine)")
 	firstGrids  = flag.Int("first-grid-runs", 3, "cold-cache page loads for browser.first_grid_ms (median)")
 )
 
@@ -60,6 +60,15 @@ type Conditions struct {
 	Chromium    string `json:"chromium"`
 	Command     string `json:"command"`
 	WallSeconds int    `json:"wall_s"`
+}
+
+// pageThreads is web/worker.js's ortThreads for a cross-origin isolated client with this many
+// cores: both of 2, else one left to the page, 4 at most.
+func pageThreads(cores int) int {
+	if cores < 2 {
+		return 1
+	}
+	return min(4, max(2, cores-1))
 }
 
 func main() {

@@ -272,4 +272,24 @@ afternoon gave 67–69 ms at K = 4 with the same warm-up; its cause was not foun
 seen again in the runs above. K = 4 keeps one call of the bench MLP near 130 ms, the
 page's answer time to Pause; K = 8 would give ~25 ms a step at ~230 ms a call. MADE trains one
 step a call (its learning rate and mask are set from Go between steps).
+
+With 4 steps a call, ORT's 2 threads no longer slow training on this 2-core machine (they did at
+one step a call, the 2026-12-02 note above), and they still speed sampling. Five runs of this
+code, trainings paused (two ` + "`make bench`" + `, three ` + "`build/bench --skip native,page,grids`" + `), ms:
+
+| run | ORT 1 thread: train / forward | ORT 2 threads: train / forward | tf.js 1 thread / its threaded run: train; forward |
+|---|---|---|---|
+| make bench 22:40 | 28.1 / 5.8 | 24.9 / 5.1 | 136 / 145; 5.6 / 4.5 |
+| quick 1 | 34.8 / 6.9 | 35.3 / 4.6 | 150 / 152; 5.9 / 4.4 |
+| quick 2 | 36.6 / 6.8 | 31.9 / 4.9 | 145 / 144; 4.7 / 4.7 |
+| quick 3 | 34.2 / 6.4 | 32.5 / 5.5 | 176 / 198; 4.7 / 5.9 |
+| make bench 22:56 | 30.2 / 6.3 | 31.4 / 4.6 | 150 / 171; 4.9 / 5.3 |
+
+So web/worker.js now gives ORT both cores of a 2-core client (cross-origin isolated; one core is
+still left to the page from 3 cores up, 4 threads at most), and the issue-7 budgets read the
+page's configuration: ORT isolated on the page's thread count (` + "`-mlp-threads`" + ` now defaults to it)
+against tf.js's faster run. Training 4.2–5.5× tf.js; forward 0.94–1.17× tf.js's time. On one
+thread, what a client without cross-origin isolation gets, forward stays 1.04–1.45× (ORT's MLAS
+kernel against tf.js's XNNPACK, the 2026-12-02 note) and training 4.0–5.1×. The page's frames
+while it trains on 2 threads: p95 16.7 ms (the 22:56 run's page row; 28.6 steps/s).
 `

@@ -56,8 +56,9 @@ func TestPage(t *testing.T) {
 	if st = waitORT(t, b); st.Backend != "onnx-wasm" {
 		t.Errorf("backend %q (fallback: %s), want onnx-wasm", st.Backend, st.Fallback)
 	}
-	if cores := b.cores(t); cores <= 2 && st.Threads != 1 {
-		t.Errorf("ONNX Runtime Web on %d threads with %d cores, want 1 (web/worker.js)", st.Threads, cores)
+	// web/worker.js: both cores of 2, else one left to the page, 4 at most (serve.go isolates).
+	if cores := b.cores(t); st.Threads != min(4, max(2, cores-1)) && cores >= 2 {
+		t.Errorf("ONNX Runtime Web on %d threads with %d cores, want %d (web/worker.js)", st.Threads, cores, min(4, max(2, cores-1)))
 	}
 	checkCanvas(t, b, filepath.Join(out, "canvas.png"))
 	b.noProblems(t, "first load")
@@ -138,9 +139,9 @@ func TestPage(t *testing.T) {
 	b.noProblems(t, "go backend")
 }
 
-// TestThreads opens the page as a client with 6 cores would (the machine may have fewer: the
-// thread count is what is checked, not speed): ONNX Runtime Web gets 4 threads, as web/worker.js
-// decides, and the page still draws the same digits and trains.
+// TestThreads opens the page as clients with 1, 2 and 6 cores would (the machine may have fewer:
+// the thread count is what is checked, not speed): ONNX Runtime Web gets 1, 2 and 4 threads, as
+// web/worker.js decides, and the page still draws the same digits and trains.
 func TestThreads(t *testing.T) {
 	base, b := servedPage(t)
 	// seed 5's grid drawn on ORT (the first picture is the Go backend's), by threads and cores.
@@ -156,16 +157,17 @@ func TestThreads(t *testing.T) {
 		st = b.status(t)
 		return st.GridHash, st
 	}
-	oneThread, st := seed5(2)
-	if st.Threads != 1 {
-		t.Fatalf("ONNX Runtime Web on %d threads with 2 cores, want 1", st.Threads)
-	}
-	fourThreads, st := seed5(6)
-	if st.Backend != "onnx-wasm" || st.Threads != 4 {
-		t.Fatalf("with 6 cores: backend %q on %d threads (fallback: %s), want onnx-wasm on 4", st.Backend, st.Threads, st.Fallback)
-	}
-	if fourThreads != oneThread {
-		t.Errorf("seed 5 on 4 threads drew grid %s, on 1 thread %s", fourThreads, oneThread)
+	var oneThread string
+	for _, c := range []struct{ cores, threads int }{{1, 1}, {2, 2}, {6, 4}} {
+		grid, st := seed5(c.cores)
+		if st.Backend != "onnx-wasm" || st.Threads != c.threads {
+			t.Fatalf("with %d cores: backend %q on %d threads (fallback: %s), want onnx-wasm on %d", c.cores, st.Backend, st.Threads, st.Fallback, c.threads)
+		}
+		if c.threads == 1 {
+			oneThread = grid
+		} else if grid != oneThread {
+			t.Errorf("seed 5 on %d threads drew grid %s, on 1 thread %s", c.threads, grid, oneThread)
+		}
 	}
 	train(t, b, 20)
 	b.noProblems(t, "threads")
@@ -388,6 +390,7 @@ func checkWorkerFetches(t *testing.T, b *browser) {
 	t.Logf("worker fetched: %q", fetched)
 	want := []string{"ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm", "ort.wasm.min.js"}
 	slices.Sort(ort)
+	ort = slices.Compact(ort) // each of ORT's thread workers imports the .mjs again (from the cache)
 	if !slices.Equal(ort, want) {
 		t.Errorf("ONNX Runtime Web loaded %q, want %q (update ORT_FILES in the Makefile)", ort, want)
 	}

@@ -14,13 +14,16 @@ genlabMark('worker');
 
 // ONNX Runtime Web's threads: they need SharedArrayBuffer, so cross-origin isolation (serve.go's
 // COOP/COEP headers). One core is left to the page's main thread, which draws, and to the rest of
-// the machine: on 2 cores that means one thread (make bench's *_threads rows measure 2 there:
-// docs/performance.md), and 4 at most, where ORT's own default stops too.
+// the machine, except on 2 cores, where both are used: since training runs 4 steps per ORT call
+// (model.StepsPerCallORT), 2 threads there train as fast as one and sample ~25% faster (make
+// bench's *_threads rows against the single-threaded ones, docs/performance.md; the page's
+// frames stay smooth: its frame-interval row is measured with them). 4 at most, where ORT's own
+// default stops too.
 const ortThreads = () => {
   // The page's count, passed in the worker's URL: the same as the worker's own in browsers, and
   // the one a test can emulate (e2e TestThreads).
   const cores = Number(new URLSearchParams(self.location.search).get('cores')) || self.navigator.hardwareConcurrency || 1;
-  return self.crossOriginIsolated && cores > 2 ? Math.min(4, cores - 1) : 1;
+  return self.crossOriginIsolated && cores >= 2 ? Math.min(4, Math.max(2, cores - 1)) : 1;
 };
 
 // Loaded when the Go program first asks (its backends, wasm/worker/backend.go), not before the

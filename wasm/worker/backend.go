@@ -100,7 +100,7 @@ func (b *backends) run(pref string, fn func(compute.Backend) error) (used, fallb
 }
 
 // threadsOf is how many threads a backend computes on: ONNX Runtime Web's as web/worker.js set
-// them (more than one only for cross-origin isolated clients with more than 2 cores), 0 for Go.
+// them (more than one only for cross-origin isolated clients with 2 or more cores), 0 for Go.
 func threadsOf(backend string) int {
 	if backend != protocol.BackendONNX {
 		return 0
