@@ -187,7 +187,10 @@ the *_threads rows. Six runs of ` + "`build/bench --skip native,page,grids --mlp
 
 tf.js in the same runs, single-threaded: train 140–163 ms, forward 4.6–5.8 ms. Its threaded run
 reports 1 thread (` + "`getThreadsCount()`" + `: its threaded build starts inside a Web Worker, but XNNPACK's
-pool stays at one), so its *_threads row is a single-threaded one. With two threads on two
+pool stays at one), so its *_threads row is a single-threaded one. On the page's main thread it
+is the same (2026-12-06, a throwaway cross-origin-isolated page loading tf.min.js and the wasm
+backend in the document, this Chromium, 2 cores): ` + "`setThreadsCount`" + ` 1, 2 or 4 all give
+` + "`getThreadsCount()`" + ` 1, train 135–193 ms, forward 4.6–6.2 ms; one thread is tf.js's best here. With two threads on two
 cores ORT's sampling is faster (ORT's own run 35% shorter; forward 5.1–6.4 ms against
 tf.js's 4.6–5.8), its training a quarter slower (presumably the Adam graph's many small ops paying the
 pool's hand-offs, with the page's own threads on the same two cores). So web/worker.js gives
