@@ -197,6 +197,11 @@ func TestFamilies(t *testing.T) {
 	}
 	shot(t, b, out, "ddpm-samples")
 	b.noProblems(t, "diffusion samples")
+	var trainTitle string
+	b.eval(t, 5*time.Second, `document.getElementById('train').title`, &trainTitle)
+	if !strings.Contains(trainTitle, "diffusion model trains live on 2-D data in the 2-D lab") {
+		t.Errorf("Train's title for ddpm-digits %q does not point to the 2-D lab's diffusion", trainTitle)
+	}
 
 	// Steps out of range are clamped with a notice; DDPM is a switch, written as steps=ddpm.
 	b.open(t, base+"/?model=ddpm-digits&seed=2&n=4&steps=3")

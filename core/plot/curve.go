@@ -6,10 +6,6 @@ import (
 	"image/color"
 	"image/draw"
 	"math"
-
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/basicfont"
-	"golang.org/x/image/math/fixed"
 )
 
 // Curve draws y against x as a line with min/max labels, for loss plots. The y axis covers the
@@ -87,6 +83,5 @@ func abs(x int) int {
 }
 
 func label(img *image.RGBA, x, y int, s string) {
-	d := font.Drawer{Dst: img, Src: image.NewUniform(color.RGBA{30, 30, 30, 255}), Face: basicfont.Face7x13, Dot: fixed.P(x, y)}
-	d.DrawString(s)
+	drawText(img, x, y, s, color.RGBA{30, 30, 30, 255})
 }

@@ -4,10 +4,6 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
-
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/basicfont"
-	"golang.org/x/image/math/fixed"
 )
 
 // Panels lays pictures out side by side, each under its caption, on the grids' background: the
@@ -31,7 +27,7 @@ func Panels(captions []string, pics []*image.RGBA) *image.RGBA {
 		if i > 0 {
 			w += gap
 		}
-		w += max(r.Dx(), 7*len(captions[i])+2)
+		w += max(r.Dx(), 7*len(ascii(captions[i]))+2)
 		h = max(h, r.Dy())
 	}
 	out := image.NewRGBA(image.Rect(0, 0, max(1, w), capH+h))
@@ -43,9 +39,8 @@ func Panels(captions []string, pics []*image.RGBA) *image.RGBA {
 			r = p.Rect
 			draw.Draw(out, image.Rect(x, capH, x+r.Dx(), capH+r.Dy()), p, r.Min, draw.Src)
 		}
-		d := font.Drawer{Dst: out, Src: image.NewUniform(color.RGBA{220, 224, 232, 255}), Face: basicfont.Face7x13, Dot: fixed.P(x+1, capH-4)}
-		d.DrawString(captions[i])
-		x += max(r.Dx(), 7*len(captions[i])+2) + gap
+		drawText(out, x+1, capH-4, captions[i], color.RGBA{220, 224, 232, 255})
+		x += max(r.Dx(), 7*len(ascii(captions[i]))+2) + gap
 	}
 	return out
 }

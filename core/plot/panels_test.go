@@ -40,3 +40,22 @@ func TestPanels(t *testing.T) {
 		t.Fatalf("an empty place changed the size: %v, want %v", empty.Rect, out.Rect)
 	}
 }
+
+// Captions are drawn in ASCII (the pixel font has no Greek), and sized by what is drawn.
+func TestCaptionsInASCII(t *testing.T) {
+	for in, want := range map[string]string{
+		"DDIM η=1, 20 steps: 1.39 s": "DDIM eta=1, 20 steps: 1.39 s",
+		"x_t":                        "x_t",
+		"a → b · c ≤ 2×3":            "a -> b - c <= 2x3",
+		"ζ":                          "?",
+	} {
+		if got := ascii(in); got != want {
+			t.Errorf("ascii(%q) = %q, want %q", in, got, want)
+		}
+	}
+	im := &data.Images{N: 1, H: 2, W: 2, C: 1, Pix: make([]float32, 4)}
+	g := Grid(im, 1, 1)
+	if a, b := Panels([]string{"DDIM η=1 some long caption"}, []*image.RGBA{g}), Panels([]string{"DDIM eta=1 some long caption"}, []*image.RGBA{g}); a.Rect != b.Rect {
+		t.Fatalf("a Greek caption sized %v, its ASCII spelling %v", a.Rect, b.Rect)
+	}
+}

@@ -391,5 +391,15 @@ func noTrainAbout(loaded string) string {
 	if strings.HasPrefix(loaded, "flow2d-") || strings.HasPrefix(loaded, "ddpm2d-") {
 		return "2-D models train live in the 2-D lab (the selector above): pick flow or diffusion"
 	}
+	for prefix, lab := range labOfFamily {
+		if strings.HasPrefix(loaded, prefix) {
+			return "The page has no small version of " + loaded + " to train; a " + lab +
+				" trains live on 2-D data in the 2-D lab (the selector above)"
+		}
+	}
 	return "The page has no small version of " + loaded + " to train"
 }
+
+// labOfFamily: the 2-D lab that trains, live, a model of the family a model name starts with.
+var labOfFamily = map[string]string{"ddpm-": "diffusion model", "gan-": "GAN", "dcgan-": "GAN",
+	"cgan-": "GAN", "realnvp-": "flow"}
