@@ -34,6 +34,25 @@ func TestDiffusionSteps(t *testing.T) {
 	if !(got["inception_score"] >= 1 && got["fd"] > 0 && got["sample_steps"] == 3 && got["loss_eps"] > 0 && got["bits_per_dim"] > 0) {
 		t.Fatalf("eval JSON %q", lines[len(lines)-1])
 	}
+	// --seed picks the noise stream of the scored samples: the same seed, the same score.
+	score := func(seed string) map[string]float64 {
+		out, errOut, code := genlab(t, dir, "eval", "--model", "ddpm-digits", "--weights", "run", "--json", "--limit", "20",
+			"--steps", "3", "--quality", "30", "--classifier", judge, "--seed", seed)
+		if code != 0 {
+			t.Fatalf("eval --seed %s: %s", seed, errOut)
+		}
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		var got map[string]float64
+		_ = json.Unmarshal([]byte(lines[len(lines)-1]), &got)
+		return got
+	}
+	a, b := score("7"), score("7")
+	if a["inception_score"] != b["inception_score"] || a["fd"] != b["fd"] || a["sample_seed"] != 7 {
+		t.Errorf("eval --seed 7 twice: %v, %v", a, b)
+	}
+	if c := score("8"); c["fd"] == a["fd"] {
+		t.Errorf("eval --seed 8 scored the same samples as --seed 7 (fd %v)", c["fd"])
+	}
 	for _, c := range []struct {
 		args []string
 		want string

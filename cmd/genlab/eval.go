@@ -25,6 +25,7 @@ func cmdEval(args []string) error {
 	backendName := fs.String("backend", "go", "compute backend")
 	quality := fs.Int("quality", 0, "also score N generated samples with the digit classifier (inception_score, fd)")
 	classifierPath := fs.String("classifier", eval.ClassifierWeights, "weights of the judge for --quality")
+	seed := fs.Uint64("seed", 1, "seed of the samples --quality scores (its chunks of 500 take seed, seed+1, …): another seed, another noise stream")
 	steps := fs.Int("steps", 0, "sampling steps for --quality (diffusion: DDIM steps, T for DDPM; 0: the model's default); implies --quality 5000 for digit diffusion models")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -74,7 +75,7 @@ func cmdEval(args []string) error {
 		return err
 	}
 	if *quality > 0 {
-		q, err := sampleQuality(backend, m, *dataDir, *quality, *steps)
+		q, err := sampleQuality(backend, m, *dataDir, *quality, *steps, *seed)
 		if err != nil {
 			return err
 		}
@@ -84,6 +85,7 @@ func cmdEval(args []string) error {
 		if *steps > 0 {
 			met["sample_steps"] = float64(*steps)
 		}
+		met["sample_seed"] = float64(*seed)
 	}
 	out := map[string]any{"model": spec.Name, "split": "test", "n": test.N, "seconds": time.Since(start).Seconds()}
 	for k, v := range met {
@@ -107,7 +109,7 @@ func cmdEval(args []string) error {
 
 // sampleQuality scores n samples of a digit model with the pretrained classifier.
 // The reference is the grey test set, as the judge was trained on grey digits.
-func sampleQuality(backend compute.Backend, m model.Model, dataDir string, n, steps int) (model.Metrics, error) {
+func sampleQuality(backend compute.Backend, m model.Model, dataDir string, n, steps int, seed uint64) (model.Metrics, error) {
 	if m.Spec().Data != "mnist" {
 		return nil, fmt.Errorf("--quality scores digit models; %s draws %s", m.Spec().Name, m.Spec().Data)
 	}
@@ -119,7 +121,7 @@ func sampleQuality(backend compute.Backend, m model.Model, dataDir string, n, st
 	if err != nil {
 		return nil, err
 	}
-	samples, err := eval.DrawSamplesWith(m, n, model.SampleOptions{Seed: 1, Steps: steps}, func(done, n int) { fmt.Fprintf(os.Stderr, "\rsampled %d/%d", done, n) })
+	samples, err := eval.DrawSamplesWith(m, n, model.SampleOptions{Seed: seed, Steps: steps}, func(done, n int) { fmt.Fprintf(os.Stderr, "\rsampled %d/%d", done, n) })
 	fmt.Fprint(os.Stderr, "\r")
 	if err != nil {
 		return nil, err
