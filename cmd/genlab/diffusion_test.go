@@ -23,29 +23,24 @@ func TestDiffusionSteps(t *testing.T) {
 	if _, errOut, code := genlab(t, dir, "sample", "--model", "ddpm-digits", "--weights", "run", "-n", "4", "--steps", "20", "-o", "g.png"); code != 0 {
 		t.Fatalf("sample --steps 20 (DDPM): %s", errOut)
 	}
-	out, errOut, code := genlab(t, dir, "eval", "--model", "ddpm-digits", "--weights", "run", "--json", "--limit", "20",
-		"--steps", "3", "--quality", "30", "--classifier", judge)
-	if code != 0 {
-		t.Fatalf("eval: %s", errOut)
-	}
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	var got map[string]float64
-	_ = json.Unmarshal([]byte(lines[len(lines)-1]), &got)
-	if !(got["inception_score"] >= 1 && got["fd"] > 0 && got["sample_steps"] == 3 && got["loss_eps"] > 0 && got["bits_per_dim"] > 0) {
-		t.Fatalf("eval JSON %q", lines[len(lines)-1])
-	}
-	// --seed picks the noise stream of the scored samples: the same seed, the same score.
-	score := func(seed string) map[string]float64 {
-		out, errOut, code := genlab(t, dir, "eval", "--model", "ddpm-digits", "--weights", "run", "--json", "--limit", "20",
-			"--steps", "3", "--quality", "30", "--classifier", judge, "--seed", seed)
+	// evalJSON scores 30 samples of 3 steps and returns the last line's JSON.
+	evalJSON := func(extra ...string) map[string]float64 {
+		args := append([]string{"eval", "--model", "ddpm-digits", "--weights", "run", "--json", "--limit", "20",
+			"--steps", "3", "--quality", "30", "--classifier", judge}, extra...)
+		out, errOut, code := genlab(t, dir, args...)
 		if code != 0 {
-			t.Fatalf("eval --seed %s: %s", seed, errOut)
+			t.Fatalf("eval %v: %s", extra, errOut)
 		}
 		lines := strings.Split(strings.TrimSpace(out), "\n")
 		var got map[string]float64
 		_ = json.Unmarshal([]byte(lines[len(lines)-1]), &got)
 		return got
 	}
+	if got := evalJSON(); !(got["inception_score"] >= 1 && got["fd"] > 0 && got["sample_steps"] == 3 && got["loss_eps"] > 0 && got["bits_per_dim"] > 0) {
+		t.Fatalf("eval JSON %v", got)
+	}
+	// --seed picks the noise stream of the scored samples: the same seed, the same score.
+	score := func(seed string) map[string]float64 { return evalJSON("--seed", seed) }
 	a, b := score("7"), score("7")
 	if a["inception_score"] != b["inception_score"] || a["fd"] != b["fd"] || a["sample_seed"] != 7 {
 		t.Errorf("eval --seed 7 twice: %v, %v", a, b)

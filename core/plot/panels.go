@@ -11,6 +11,7 @@ import (
 // leaves its place empty (a panel not started yet) at the size of the first one.
 func Panels(captions []string, pics []*image.RGBA) *image.RGBA {
 	const gap, capH = 12, 16
+	captions = asciiAll(captions) // sized as drawn
 	var ref image.Rectangle
 	for _, p := range pics {
 		if p != nil {
@@ -27,7 +28,7 @@ func Panels(captions []string, pics []*image.RGBA) *image.RGBA {
 		if i > 0 {
 			w += gap
 		}
-		w += max(r.Dx(), 7*len(ascii(captions[i]))+2)
+		w += max(r.Dx(), 7*len(captions[i])+2)
 		h = max(h, r.Dy())
 	}
 	out := image.NewRGBA(image.Rect(0, 0, max(1, w), capH+h))
@@ -40,7 +41,7 @@ func Panels(captions []string, pics []*image.RGBA) *image.RGBA {
 			draw.Draw(out, image.Rect(x, capH, x+r.Dx(), capH+r.Dy()), p, r.Min, draw.Src)
 		}
 		drawText(out, x+1, capH-4, captions[i], color.RGBA{220, 224, 232, 255})
-		x += max(r.Dx(), 7*len(ascii(captions[i]))+2) + gap
+		x += max(r.Dx(), 7*len(captions[i])+2) + gap
 	}
 	return out
 }

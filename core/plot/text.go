@@ -24,6 +24,14 @@ func ascii(s string) string {
 	}, symbols.Replace(s))
 }
 
+func asciiAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = ascii(s)
+	}
+	return out
+}
+
 // drawText writes s with its baseline's left end at (x, y).
 func drawText(img *image.RGBA, x, y int, s string, c color.RGBA) {
 	d := font.Drawer{Dst: img, Src: image.NewUniform(c), Face: basicfont.Face7x13, Dot: fixed.P(x, y)}

@@ -166,7 +166,7 @@ func (g *game) drawTraining(dst *ebiten.Image) {
 		about := "Train starts " + a.trainAbout + " on 5,000 digits, here in this tab. " +
 			"Watch the loss fall and the samples below turn from noise into digits."
 		if a.trainAbout == "" {
-			about = noTrainAbout(a.loaded) + "."
+			about = noTrainAbout(a.loaded, a.family) + "."
 		}
 		for i, line := range wrap(about, 50) {
 			g.text(dst, line, x+12, y+40+float64(i)*20, 13, colMuted)

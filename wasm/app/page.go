@@ -192,7 +192,7 @@ func (a *app) showFamily() {
 		e.Get("parentElement").Set("hidden", a.trainAbout == "")
 	}
 	if e := a.el("train"); e.Truthy() {
-		title := noTrainAbout(a.loaded)
+		title := noTrainAbout(a.loaded, a.family)
 		if a.trainAbout != "" {
 			title = "Train " + a.trainAbout + " on 5,000 digits in this tab"
 		}
@@ -383,23 +383,21 @@ func jsArray(list js.Value) []js.Value {
 	return out
 }
 
-// noTrainAbout says why Train is idle: no model loaded yet, or none the page can train.
-func noTrainAbout(loaded string) string {
+// noTrainAbout says why Train is idle: no model loaded yet, or none the page can train; for a
+// family the 2-D lab has, it points there.
+func noTrainAbout(loaded, family string) string {
 	if loaded == "" {
 		return "No model is loaded yet: training starts once one is"
 	}
 	if strings.HasPrefix(loaded, "flow2d-") || strings.HasPrefix(loaded, "ddpm2d-") {
 		return "2-D models train live in the 2-D lab (the selector above): pick flow or diffusion"
 	}
-	for prefix, lab := range labOfFamily {
-		if strings.HasPrefix(loaded, prefix) {
-			return "The page has no small version of " + loaded + " to train; a " + lab +
-				" trains live on 2-D data in the 2-D lab (the selector above)"
-		}
+	if lab, ok := labModel[family]; ok {
+		return "The page has no small version of " + loaded + " to train; a " + lab +
+			" trains live on 2-D data in the 2-D lab (the selector above)"
 	}
 	return "The page has no small version of " + loaded + " to train"
 }
 
-// labOfFamily: the 2-D lab that trains, live, a model of the family a model name starts with.
-var labOfFamily = map[string]string{"ddpm-": "diffusion model", "gan-": "GAN", "dcgan-": "GAN",
-	"cgan-": "GAN", "realnvp-": "flow"}
+// labModel names what the 2-D lab of a family (its lab has the family's name) trains.
+var labModel = map[string]string{"diffusion": "diffusion model", "gan": "GAN", "flow": "flow"}
